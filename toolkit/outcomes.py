@@ -1,0 +1,242 @@
+"""Canonical outcomes, the reversal rules, and the roll-up of claims to cases.
+
+What counts as a "reversal" differs between literatures and moves rates by many points, so it
+is always a named rule. A rule maps every canonical outcome to 1 (counts as reversed), 0 (counts
+as not reversed) or ``None`` (leaves the denominator):
+
+=====================================================  ==========  =============  ===============
+outcome                                                 reversed    disturbed      appellant_win
+=====================================================  ==========  =============  ===============
+affirmed, denied                                        0           0              0
+dismissed                                               excluded    excluded       0
+reversed, reversed_remanded                             1           1              1
+vacated, vacated_remanded, remanded, mixed, granted     0           1              1
+other, unknown                                          excluded    excluded       excluded
+=====================================================  ==========  =============  ===============
+
+``disturbed`` is the default. A custom rule is a mapping from outcome to 1, 0 or None; it
+must cover every canonical outcome, or name a ``"base"`` rule whose values it overrides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import ToolkitError
+from toolkit.schema import OUTCOMES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from toolkit.schema import CaseData
+
+__all__ = ["RULES", "Rule", "apply_rule", "get_rule", "rollup", "rollup_claims"]
+
+REVERSALS = frozenset({"reversed", "reversed_remanded"})
+VACATURS = frozenset({"vacated", "vacated_remanded"})
+REMANDS = frozenset({"reversed_remanded", "vacated_remanded", "remanded"})
+DISTURBED = REVERSALS | VACATURS | {"remanded", "mixed", "granted"}
+UPHELD = frozenset({"affirmed", "denied"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A reversal rule: outcome -> 1, 0 or None (excluded from the denominator)."""
+
+    name: str
+    mapping: Mapping[str, int | None]
+    description: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-friendly record of the rule, as stored in ``CaseData.meta``."""
+        return {"name": self.name, "description": self.description, "mapping": dict(self.mapping)}
+
+
+def _table(reversed_: set[str], zero: set[str]) -> dict[str, int | None]:
+    return {o: 1 if o in reversed_ else 0 if o in zero else None for o in OUTCOMES}
+
+
+RULES: dict[str, Rule] = {
+    "reversed": Rule(
+        "reversed",
+        _table(set(REVERSALS), set(UPHELD | VACATURS | {"remanded", "mixed", "granted"})),
+        "only reversals (with or without remand) count; dismissals, other and unknown excluded",
+    ),
+    "disturbed": Rule(
+        "disturbed",
+        _table(set(DISTURBED), set(UPHELD)),
+        "any reversal, vacatur, remand, grant or partial reversal counts; "
+        "dismissals, other and unknown excluded",
+    ),
+    "appellant_win": Rule(
+        "appellant_win",
+        _table(set(DISTURBED), set(UPHELD | {"dismissed"})),
+        "like 'disturbed', but dismissals count as losses; other and unknown excluded",
+    ),
+}
+"""The named reversal rules."""
+
+
+def get_rule(rule: str | Rule | Mapping[str, Any] = "disturbed") -> Rule:
+    """Resolve a rule name, a :class:`Rule` or a custom mapping to a :class:`Rule`.
+
+    Examples
+    --------
+    >>> get_rule("reversed").mapping["mixed"]
+    0
+    >>> r = get_rule({"base": "disturbed", "dismissed": 0, "name": "strict"})
+    >>> r.name, r.mapping["dismissed"], r.mapping["mixed"]
+    ('strict', 0, 1)
+    """
+    if isinstance(rule, Rule):
+        return rule
+    if isinstance(rule, str):
+        if rule not in RULES:
+            raise ToolkitError(
+                f"unknown reversal rule {rule!r}; expected one of {', '.join(RULES)} "
+                "or a mapping from outcome to 1, 0 or None"
+            )
+        return RULES[rule]
+    if not isinstance(rule, Mapping):
+        raise ToolkitError(f"a reversal rule is a name or a mapping, not {type(rule).__name__}")
+    custom = dict(rule)
+    name = str(custom.pop("name", "custom"))
+    base = custom.pop("base", None)
+    mapping: dict[str, int | None] = dict(get_rule(base).mapping) if base is not None else {}
+    unknown = sorted(set(custom) - set(OUTCOMES))
+    if unknown:
+        raise ToolkitError(
+            f"custom rule names unknown outcome(s) {', '.join(unknown)}; "
+            f"expected keys among {', '.join(OUTCOMES)}"
+        )
+    for outcome, value in custom.items():
+        if value is None or (isinstance(value, str) and value.lower() in {"x", "exclude"}):
+            mapping[outcome] = None
+        elif value in (0, 1) and not isinstance(value, float | str):
+            mapping[outcome] = int(value)
+        else:
+            raise ToolkitError(
+                f"custom rule gives {outcome!r} the value {value!r}; expected 1, 0 or None"
+            )
+    missing = [o for o in OUTCOMES if o not in mapping]
+    if missing:
+        raise ToolkitError(
+            f"custom rule does not say how to count {', '.join(missing)}; give each outcome "
+            "1, 0 or None, or start from a named rule with 'base'"
+        )
+    described = ", ".join(f"{o}={v}" for o, v in mapping.items())
+    return Rule(name, {o: mapping[o] for o in OUTCOMES}, f"custom rule: {described}")
+
+
+def apply_rule(data: CaseData, rule: str | Rule | Mapping[str, Any] = "disturbed") -> CaseData:
+    """Add a nullable boolean ``reversed`` column to the cases under a reversal rule.
+
+    Parameters
+    ----------
+    data
+        The dataset; it is not modified.
+    rule
+        ``"reversed"``, ``"disturbed"`` (default), ``"appellant_win"`` or a custom mapping.
+
+    Returns
+    -------
+    CaseData
+        A new dataset whose ``cases["reversed"]`` is True, False, or NA where the rule
+        excludes the case; ``meta["rule"]`` records the rule.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> data = toolkit.apply_rule(toolkit.load("demo"), "reversed")
+    >>> data.meta["rule"]["name"]
+    'reversed'
+    >>> str(data.cases["reversed"].dtype)
+    'boolean'
+    """
+    r = get_rule(rule)
+    values = {o: (None if v is None else bool(v)) for o, v in r.mapping.items()}
+    flag = data.cases["outcome"].astype("str").map(values).astype("boolean")
+    cases = data.cases.assign(reversed=flag)
+    meta = dict(data.meta)
+    meta["rule"] = r.as_dict()
+    return data.replace(cases=cases, meta=meta)
+
+
+def rollup(outcomes: list[str] | tuple[str, ...] | set[str]) -> str:
+    """Roll the outcomes of one case's claims up to the case outcome.
+
+    The rule, in order:
+
+    1. ``unknown`` claims are ignored when any other claim is known; no known claim: ``unknown``.
+    2. All claims alike: that outcome.
+    3. Some claims disturbed (reversed, vacated, remanded, granted, mixed) and some not
+       (affirmed, denied, dismissed, other): ``mixed``.
+    4. All disturbed, of different kinds: ``mixed`` if any claim is itself mixed; else a
+       reversal if any claim was reversed (``reversed_remanded`` when any claim was remanded),
+       else a vacatur if any was vacated (``vacated_remanded`` when any was remanded), else
+       ``remanded`` if any was remanded, else ``granted``.
+    5. None disturbed: ``denied`` if any claim was denied, else ``affirmed`` if any was
+       affirmed (the court reached the merits and let the decision stand; dismissed parts do
+       not change that), else ``dismissed`` if any was dismissed, else ``other``.
+
+    Examples
+    --------
+    >>> rollup(["vacated_remanded", "dismissed"])
+    'mixed'
+    >>> rollup(["denied", "dismissed"])
+    'denied'
+    >>> rollup(["reversed", "vacated_remanded"])
+    'reversed_remanded'
+    """
+    known = {o for o in outcomes if o != "unknown"}
+    if not known:
+        return "unknown"
+    if len(known) == 1:
+        return next(iter(known))
+    disturbed = known & DISTURBED
+    if disturbed and known - DISTURBED:
+        return "mixed"
+    if disturbed:
+        if "mixed" in known:
+            return "mixed"
+        remand = bool(known & REMANDS)
+        if known & REVERSALS:
+            return "reversed_remanded" if remand else "reversed"
+        if known & VACATURS:
+            return "vacated_remanded" if remand else "vacated"
+        return "remanded" if "remanded" in known else "granted"
+    for outcome in ("denied", "affirmed", "dismissed"):
+        if outcome in known:
+            return outcome
+    return "other"
+
+
+def rollup_claims(claims: pd.DataFrame) -> pd.Series:
+    """Case outcomes rolled up from a claims table by :func:`rollup`.
+
+    Parameters
+    ----------
+    claims
+        A canonical claims table (``case_id``, ``outcome``).
+
+    Returns
+    -------
+    pandas.Series
+        Canonical outcome (categorical) indexed by ``case_id``.
+    """
+    import pandas as pd
+
+    sets: dict[str, set[str]] = {}
+    for case_id, outcome in zip(
+        claims["case_id"].tolist(), claims["outcome"].astype("str").tolist(), strict=True
+    ):
+        sets.setdefault(case_id, set()).add(outcome)
+    memo: dict[frozenset[str], str] = {}
+    rolled = [memo.setdefault(frozenset(s), rollup(s)) for s in sets.values()]
+    return pd.Series(
+        pd.Categorical(rolled, categories=list(OUTCOMES)),
+        index=pd.Index(list(sets), dtype="str", name="case_id"),
+        name="outcome",
+    )

@@ -1,0 +1,377 @@
+"""A seeded simulator of immigration petitions for review of BIA decisions.
+
+It writes the embedded demo dataset (``data/demo/``) exactly as a researcher would hand-code
+it: a cases spreadsheet, a long claims file, a judges file and the YAML mapping, plus
+``truth.json`` with every planted parameter so that estimators can be checked for recovery.
+Every judge and case is fictional.
+
+The model, for a petition not dismissed as a whole::
+
+    logit P(granted at least in part) = alpha[circuit] + beta_claim[claim_type]
+                                        + beta_dem * (number of Democratic appointees on panel)
+                                        + u[judge 1] + u[judge 2] + u[judge 3]
+                                        + trend * (year - 2009)
+
+with ``u[judge] ~ Normal(0, judge_sd)``. ``alpha`` is calibrated so that each circuit's grant
+rate in 2009 matches the rates published for that year (10th 1.8% ... 9th 17.2%).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.outcomes import rollup
+
+__all__ = ["DEMO_FILES", "simulate_petitions", "write_demo"]
+
+TARGET_RATE_2009 = {
+    "ca1": 0.056, "ca2": 0.055, "ca3": 0.164, "ca4": 0.033, "ca5": 0.040, "ca6": 0.086,
+    "ca7": 0.143, "ca8": 0.077, "ca9": 0.172, "ca10": 0.018, "ca11": 0.071,
+}  # fmt: skip
+CIRCUIT_SHARE = {
+    "ca1": 0.05, "ca2": 0.20, "ca3": 0.07, "ca4": 0.05, "ca5": 0.06, "ca6": 0.05,
+    "ca7": 0.05, "ca8": 0.05, "ca9": 0.30, "ca10": 0.05, "ca11": 0.07,
+}  # fmt: skip
+ROSTER_SIZE = {
+    "ca1": 8, "ca2": 16, "ca3": 14, "ca4": 13, "ca5": 16, "ca6": 15,
+    "ca7": 11, "ca8": 12, "ca9": 28, "ca10": 12, "ca11": 12,
+}  # fmt: skip
+CIRCUIT_LABEL = {
+    "ca1": "1st Cir.", "ca2": "2d Cir.", "ca3": "3d Cir.", "ca4": "4th Cir.", "ca5": "5th Cir.",
+    "ca6": "6th Cir.", "ca7": "7th Cir.", "ca8": "8th Cir.", "ca9": "9th Cir.",
+    "ca10": "10th Cir.", "ca11": "11th Cir.",
+}  # fmt: skip
+CLAIM_TYPE_SHARE = {"asylum": 0.55, "withholding": 0.15, "cat": 0.10, "motion_to_reopen": 0.20}
+CLAIM_TYPE_EFFECT = {"asylum": 0.0, "withholding": -0.3, "cat": -0.6, "motion_to_reopen": -0.5}
+CLAIM_LABEL = {"asylum": "Asylum", "withholding": "Withholding", "cat": "CAT",
+               "motion_to_reopen": "Motion to reopen"}
+PRESIDENTS = {"democratic": [("Carter", 1977, 1980), ("Clinton", 1993, 2000)],
+              "republican": [("Reagan", 1981, 1988), ("G.H.W. Bush", 1989, 1992),
+                             ("G.W. Bush", 2001, 2003)]}
+COUNTRIES = ["China", "El Salvador", "Guatemala", "Honduras", "Mexico", "India", "Haiti",
+             "Albania", "Indonesia", "Ethiopia", "Russia", "Colombia"]
+ISSUES = {
+    "asylum": (["adverse credibility", "nexus", "persecutor bar", "one-year bar",
+                "changed country conditions"], [0.45, 0.25, 0.05, 0.15, 0.10]),
+    "withholding": (["adverse credibility", "nexus", "persecutor bar",
+                     "changed country conditions"], [0.5, 0.3, 0.05, 0.15]),
+    "cat": (["likelihood of torture", "government acquiescence"], [0.7, 0.3]),
+    "motion_to_reopen": (["changed country conditions", "ineffective assistance"], [0.5, 0.5]),
+}
+DISPOSITION_LABEL = {"denied": "Denied", "granted": "Granted", "mixed": "Granted in part",
+                     "dismissed": "Dismissed", "other": "Transferred", "unknown": ""}
+CLAIM_OUTCOME_LABEL = {"denied": "Denied", "granted": "Granted", "dismissed": "Dismissed",
+                       "other": "Other", "unknown": ""}
+
+PARAMS: dict[str, Any] = {
+    "beta_democratic_appointee": 0.30,
+    "trend_per_year": -0.08,
+    "reference_year": 2009,
+    "judge_effect_sd": 0.35,
+    "p_visiting_district_judge": 0.12,
+    "p_dismissed_whole": 0.04,
+    "p_claim_unexhausted": 0.08,
+    "p_claim_granted_given_grant": 0.6,
+    "p_transferred": 0.004,
+    "p_uncoded": 0.003,
+    "p_dissent": 0.04,
+    "p_per_curiam": 0.25,
+    "p_second_petitioner": 0.10,
+}
+
+DEMO_FILES = ("cases.csv", "claims.csv", "judges.csv", "mapping.yaml", "truth.json", "README.md")
+
+MAPPING_YAML = """\
+# How the demo spreadsheets map onto the canonical model (see toolkit/sources/coded.py).
+# The demo data are SIMULATED by toolkit.simulate: fictional judges, fictional cases.
+source: demo
+file: cases.csv
+date_format: "%m/%d/%Y"
+defaults:
+  lower_court: bia
+columns:
+  case_id: Case ID
+  circuit: Circuit
+  decided: Decided
+  claim_type: Lead claim
+  outcome: Disposition
+  published: Published
+values:
+  circuit: {"1st Cir.": ca1, "2d Cir.": ca2, "3d Cir.": ca3, "4th Cir.": ca4, "5th Cir.": ca5,
+            "6th Cir.": ca6, "7th Cir.": ca7, "8th Cir.": ca8, "9th Cir.": ca9,
+            "10th Cir.": ca10, "11th Cir.": ca11}
+  outcome:
+    Denied: denied
+    Granted: granted
+    Granted in part: mixed
+    Dismissed: dismissed
+    Transferred: other
+    "": unknown
+  claim_type: {Asylum: asylum, Withholding: withholding, CAT: cat,
+               Motion to reopen: motion_to_reopen}
+  published: {Y: true, N: false}
+panel:
+  columns: [Judge 1, Judge 2, Judge 3]
+  author: Author
+  dissent: Dissent
+  by_designation: Visiting
+claims:
+  file: claims.csv
+  columns: {case_id: Case ID, party: Petitioner, claim: Claim, outcome: Result}
+  values:
+    outcome: {Denied: denied, Granted: granted, Dismissed: dismissed, Other: other, "": unknown}
+    claim: {Asylum: asylum, Withholding: withholding, CAT: cat,
+            Motion to reopen: motion_to_reopen}
+judges:
+  file: judges.csv
+  date_format: "%Y-%m-%d"
+  columns: {judge_id: Judge ID, court: Court, appointing_president: Appointed by,
+            party: Party, commissioned: Commissioned}
+  values:
+    party: {D: democratic, R: republican}
+"""
+
+README = """\
+# Demo data: SIMULATED
+
+Everything in this folder is simulated by `toolkit.simulate` (run `appellate demo` to regenerate
+it byte for byte). The judges and cases are fictional; the judge ids are not real people.
+The data imitate immigration petitions for review of Board of Immigration Appeals decisions in
+the eleven numbered circuits, 2004-2012, hand-coded as a researcher would:
+
+- `cases.csv`: one row per petition (circuit, decision date, lead claim, disposition, panel,
+  author, dissent, visiting judge, publication, and extra columns the toolkit keeps as they are);
+- `claims.csv`: one row per claim per petitioner, with its result;
+- `judges.csv`: one row per judge, with appointing president and party;
+- `mapping.yaml`: how these columns and labels map onto the canonical model;
+- `truth.json`: the parameters the data were drawn from (circuit, claim-type, panel-party and
+  judge effects, the trend), so statistics can be checked for recovery.
+"""
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _calibrate(eta: np.ndarray, target: float) -> float:
+    """The intercept that makes the mean predicted probability equal the target."""
+    from scipy.optimize import brentq
+
+    return float(brentq(lambda a: _expit(a + eta).mean() - target, -15.0, 10.0, xtol=1e-10))
+
+
+def _judges(rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    for circuit, size in ROSTER_SIZE.items():
+        num = int(circuit[2:])
+        for seat, count, prefix in (("circuit", size, "J"), ("district", 6, "D")):
+            for k in range(1, count + 1):
+                party = "democratic" if rng.random() < 0.5 else "republican"
+                options = PRESIDENTS[party]
+                president, first, last = options[int(rng.integers(len(options)))]
+                year = int(rng.integers(first, last + 1))
+                day = pd.Timestamp(year, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 365)))
+                rows.append({
+                    "judge_id": f"{prefix}{num:02d}{k:02d}",
+                    "circuit": circuit,
+                    "seat": seat,
+                    "president": president,
+                    "party": party,
+                    "commissioned": day.strftime("%Y-%m-%d"),
+                })
+    judges = pd.DataFrame(rows)
+    return judges
+
+
+def simulate_petitions(
+    n_cases: int = 8000, seed: int = 20091, years: tuple[int, int] = (2004, 2012)
+) -> dict[str, Any]:
+    """Simulate hand-coded petitions for review.
+
+    Parameters
+    ----------
+    n_cases
+        Number of petitions.
+    seed
+        Seed of the random generator; the same seed gives the same data.
+    years
+        First and last year of decision.
+
+    Returns
+    -------
+    dict
+        ``cases``, ``claims`` and ``judges`` frames in the researcher's own layout, and
+        ``truth``, a JSON-ready dict of the planted parameters.
+
+    Examples
+    --------
+    >>> sim = simulate_petitions(n_cases=300, seed=1)
+    >>> len(sim["cases"]), sorted(sim["truth"]["target_grant_rate_2009"])[:2]
+    (300, ['ca1', 'ca10'])
+    """
+    rng = np.random.default_rng(seed)
+    p = PARAMS
+    judges = _judges(rng)
+    u = pd.Series(rng.normal(0.0, p["judge_effect_sd"], len(judges)).round(6),
+                  index=judges["judge_id"])
+    party = judges.set_index("judge_id")["party"]
+    by_circuit = {c: g["judge_id"].tolist() for c, g in judges.groupby("circuit", sort=False)}
+
+    circuits = np.array(list(CIRCUIT_SHARE))
+    circuit = rng.choice(circuits, size=n_cases, p=list(CIRCUIT_SHARE.values()))
+    year = rng.integers(years[0], years[1] + 1, size=n_cases)
+    day = rng.integers(0, 365, size=n_cases)
+    types = np.array(list(CLAIM_TYPE_SHARE))
+    claim_type = rng.choice(types, size=n_cases, p=list(CLAIM_TYPE_SHARE.values()))
+
+    panels, visiting = [], []
+    for c in circuit:
+        roster = [j for j in by_circuit[c] if j.startswith("J")]
+        district = [j for j in by_circuit[c] if j.startswith("D")]
+        seats = list(rng.choice(roster, size=3, replace=False))
+        if rng.random() < p["p_visiting_district_judge"]:
+            seats[2] = str(rng.choice(district))
+            visiting.append(seats[2])
+        else:
+            visiting.append("")
+        panels.append([str(s) for s in seats])
+    n_dem = np.array([sum(party[j] == "democratic" for j in panel) for panel in panels])
+    u_sum = np.array([sum(u[j] for j in panel) for panel in panels])
+    eta_rest = (np.array([CLAIM_TYPE_EFFECT[t] for t in claim_type])
+                + p["beta_democratic_appointee"] * n_dem + u_sum)
+    alpha = {}
+    for c in CIRCUIT_SHARE:
+        mask = circuit == c
+        alpha[c] = round(_calibrate(eta_rest[mask], TARGET_RATE_2009[c]), 6)
+    eta = (np.array([alpha[c] for c in circuit]) + eta_rest
+           + p["trend_per_year"] * (year - p["reference_year"]))
+    granted = rng.random(n_cases) < _expit(eta)
+
+    case_rows, claim_rows = [], []
+    for i in range(n_cases):
+        case_id = f"PFR-{i + 1:05d}"
+        decided = pd.Timestamp(int(year[i]), 1, 1) + pd.Timedelta(days=int(day[i]))
+        petitioners = ["P1", "P2"] if rng.random() < p["p_second_petitioner"] else ["P1"]
+        kinds = {"asylum": ["asylum", "withholding", "cat"], "withholding": ["withholding", "cat"],
+                 "cat": ["cat"], "motion_to_reopen": ["motion_to_reopen"]}[claim_type[i]]
+        if claim_type[i] == "asylum" and rng.random() < 0.15:
+            kinds = ["asylum", "withholding"]
+        claims = [(pt, k) for pt in petitioners for k in kinds]
+        special = rng.random()
+        if special < p["p_uncoded"]:
+            results = ["unknown"] * len(claims)
+        elif special < p["p_uncoded"] + p["p_transferred"]:
+            results = ["other"] * len(claims)
+        elif rng.random() < p["p_dismissed_whole"]:
+            results = ["dismissed"] * len(claims)
+        else:
+            results = ["dismissed" if k != "motion_to_reopen" and rng.random() < p["p_claim_unexhausted"]
+                       else "denied" for _, k in claims]
+            live = [j for j, r in enumerate(results) if r == "denied"]
+            if granted[i] and live:
+                chosen = [j for j in live if rng.random() < p["p_claim_granted_given_grant"]]
+                for j in chosen or [live[int(rng.integers(len(live)))]]:
+                    results[j] = "granted"
+        outcome = rollup(results)
+        panel = panels[i]
+        dissent = ""
+        if outcome in ("denied", "granted", "mixed") and rng.random() < p["p_dissent"]:
+            want = "republican" if outcome in ("granted", "mixed") else "democratic"
+            pool = [j for j in panel if party[j] == want] or panel
+            dissent = str(pool[int(rng.integers(len(pool)))])
+        author = ""
+        if rng.random() >= p["p_per_curiam"]:
+            pool = [j for j in panel if j != dissent]
+            author = str(pool[int(rng.integers(len(pool)))])
+        published = rng.random() < (0.15 + 0.35 * (outcome in ("granted", "mixed")))
+        case_rows.append({
+            "Case ID": case_id,
+            "Docket No.": f"{int(year[i]) % 100 - 1:02d}-{70000 + i}",
+            "Circuit": CIRCUIT_LABEL[circuit[i]],
+            "Decided": decided.strftime("%m/%d/%Y"),
+            "Lead claim": CLAIM_LABEL[claim_type[i]],
+            "Disposition": DISPOSITION_LABEL[outcome],
+            "Judge 1": panel[0], "Judge 2": panel[1], "Judge 3": panel[2],
+            "Author": author,
+            "Dissent": dissent,
+            "Visiting": visiting[i],
+            "Published": "Y" if published else "N",
+            "Country of origin": COUNTRIES[int(rng.integers(len(COUNTRIES)))],
+            "Pro se": "Y" if rng.random() < 0.15 else "N",
+        })
+        for (petitioner, kind), result in zip(claims, results, strict=True):
+            names, probs = ISSUES[kind]
+            claim_rows.append({
+                "Case ID": case_id,
+                "Petitioner": petitioner,
+                "Claim": CLAIM_LABEL[kind],
+                "Issue": str(rng.choice(names, p=probs)),
+                "Result": CLAIM_OUTCOME_LABEL[result],
+            })
+
+    judges_out = pd.DataFrame({
+        "Judge ID": judges["judge_id"],
+        "Court": np.where(judges["seat"] == "circuit", judges["circuit"],
+                          "district:" + judges["circuit"]),
+        "Seat": judges["seat"],
+        "Appointed by": judges["president"],
+        "Party": judges["party"].map({"democratic": "D", "republican": "R"}),
+        "Commissioned": judges["commissioned"],
+    })
+    truth = {
+        "description": "SIMULATED demo data: the parameters the petitions were drawn from",
+        "seed": seed,
+        "n_cases": n_cases,
+        "years": list(years),
+        "model": "logit P(granted at least in part | not dismissed as a whole) = "
+                 "alpha[circuit] + beta_claim_type[claim_type] + beta_democratic_appointee * "
+                 "n_democratic_appointees + sum(judge_effects[panel]) + "
+                 "trend_per_year * (year - reference_year)",
+        "target_grant_rate_2009": TARGET_RATE_2009,
+        "alpha_circuit": alpha,
+        "beta_claim_type": CLAIM_TYPE_EFFECT,
+        **{k: v for k, v in p.items()},
+        "circuit_share": CIRCUIT_SHARE,
+        "claim_type_share": CLAIM_TYPE_SHARE,
+        "judge_effects": {k: float(v) for k, v in u.items()},
+    }
+    return {"cases": pd.DataFrame(case_rows), "claims": pd.DataFrame(claim_rows),
+            "judges": judges_out, "truth": truth}
+
+
+def write_demo(out_dir: str | Path | None = None, **options: Any) -> list[Path]:
+    """Simulate and write the demo dataset; the same options give the same bytes.
+
+    Parameters
+    ----------
+    out_dir
+        Target folder; default the project's ``data/demo``.
+    **options
+        Passed to :func:`simulate_petitions`.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    from toolkit import paths
+
+    out = Path(out_dir) if out_dir is not None else paths.demo_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    sim = simulate_petitions(**options)
+    written = []
+    for name in ("cases", "claims", "judges"):
+        path = out / f"{name}.csv"
+        sim[name].to_csv(path, index=False, lineterminator="\n")
+        written.append(path)
+    for name, text in (("mapping.yaml", MAPPING_YAML), ("README.md", README),
+                       ("truth.json", json.dumps(sim["truth"], indent=2) + "\n")):
+        path = out / name
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
