@@ -79,12 +79,21 @@ class Column:
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "cases": (
-        Column("case_id", "str", "unique id, prefixed by the source (e.g. 'demo:04-1234')",
-               required=True, unique=True),
+        Column(
+            "case_id",
+            "str",
+            "unique id, prefixed by the source (e.g. 'demo:04-1234')",
+            required=True,
+            unique=True,
+        ),
         Column("source", "str", "the source the case came from", required=True),
         Column("court", "str", "deciding court: 'scotus', 'ca1'..'cafc', or the source's own code"),
-        Column("circuit", "category", "federal circuit of the case (for SCOTUS: the circuit it "
-               "came from); empty when none", vocabulary=CIRCUITS),
+        Column(
+            "circuit",
+            "category",
+            "federal circuit of the case (for SCOTUS: the circuit it came from); empty when none",
+            vocabulary=CIRCUITS,
+        ),
         Column("lower_court", "str", "court or agency reviewed, e.g. 'bia', 'district', 'state'"),
         Column("decided", DATE, "date of decision"),
         Column("year", "Int64", "year (or term) of decision"),
@@ -93,15 +102,24 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("outcome_raw", "str", "the source's own disposition code or label, for audit"),
         Column("author", "str", "judge_id of the opinion's author; empty for per curiam"),
         Column("published", "boolean", "published (precedential) opinion"),
-        Column("weight", "Float64", "sampling weight; 1 when the data are not a weighted sample",
-               required=True),
+        Column(
+            "weight",
+            "Float64",
+            "sampling weight; 1 when the data are not a weighted sample",
+            required=True,
+        ),
     ),
     "claims": (
         Column("case_id", "str", "the case the claim belongs to", required=True),
         Column("party", "str", "the party raising the claim (e.g. a petitioner's id)"),
         Column("claim", "str", "the claim, e.g. 'asylum', 'withholding', 'cat'", required=True),
-        Column("outcome", "category", "canonical disposition of this claim", required=True,
-               vocabulary=OUTCOMES),
+        Column(
+            "outcome",
+            "category",
+            "canonical disposition of this claim",
+            required=True,
+            vocabulary=OUTCOMES,
+        ),
         Column("outcome_raw", "str", "the source's own label, for audit"),
     ),
     "votes": (
@@ -183,14 +201,22 @@ def _as_text(s: pd.Series) -> pd.Series:
 
 
 def _coerce(
-    s: pd.Series, col: Column, *, file: str | None, user_col: str, rownum: pd.Series | None,
+    s: pd.Series,
+    col: Column,
+    *,
+    file: str | None,
+    user_col: str,
+    rownum: pd.Series | None,
     date_format: str | None,
 ) -> pd.Series:
     def fail(bad: pd.Series, expected: str) -> DataError:
         examples = ", ".join(repr(v) for v in pd.unique(bad.astype("str"))[:5])
         return DataError(
             f"{bad.size} value(s) of the wrong type (e.g. {examples})",
-            file=file, rows=_user_rows(bad.index, rownum), column=user_col, expected=expected,
+            file=file,
+            rows=_user_rows(bad.index, rownum),
+            column=user_col,
+            expected=expected,
         )
 
     present = s.notna() & ~(s.astype("str").str.strip() == "")
@@ -207,7 +233,9 @@ def _coerce(
             )
             raise DataError(
                 f"unknown value(s) for {col.name}: {detail}",
-                file=file, column=user_col, rows=_user_rows(bad.index, rownum),
+                file=file,
+                column=user_col,
+                rows=_user_rows(bad.index, rownum),
                 expected=f"one of {', '.join(col.vocabulary)}",
             )
         return pd.Series(
@@ -288,29 +316,36 @@ def conform(
     if missing:
         raise DataError(
             f"missing required column(s) for the {table} table: {', '.join(missing)}",
-            file=file, expected=f"columns {', '.join(missing)} (found: {', '.join(map(str, df.columns))})",
+            file=file,
+            expected=f"columns {', '.join(missing)} (found: {', '.join(map(str, df.columns))})",
         )
     out = {}
     for name, col in spec.items():
         if name not in df.columns:
             continue
         user_col = names.get(name, name)
-        out[name] = _coerce(df[name], col, file=file, user_col=user_col, rownum=rownum,
-                            date_format=date_format)
+        out[name] = _coerce(
+            df[name], col, file=file, user_col=user_col, rownum=rownum, date_format=date_format
+        )
         if col.required and name not in ("weight",):
             empty = out[name].isna()
             if empty.any():
                 raise DataError(
-                    f"empty value(s) in required column {name}", file=file, column=user_col,
-                    rows=_user_rows(out[name].index[empty], rownum), expected="a value in every row",
+                    f"empty value(s) in required column {name}",
+                    file=file,
+                    column=user_col,
+                    rows=_user_rows(out[name].index[empty], rownum),
+                    expected="a value in every row",
                 )
         if col.unique:
             dup = out[name].duplicated(keep=False) & out[name].notna()
             if dup.any():
                 values = sorted(pd.unique(out[name][dup]))[:10]
                 raise DataError(
-                    f"duplicate {name}: {', '.join(map(repr, values))}", file=file,
-                    column=user_col, rows=_user_rows(out[name].index[dup], rownum),
+                    f"duplicate {name}: {', '.join(map(repr, values))}",
+                    file=file,
+                    column=user_col,
+                    rows=_user_rows(out[name].index[dup], rownum),
                     expected=f"each {name} once",
                 )
     extra = [c for c in df.columns if c not in spec]
@@ -335,15 +370,14 @@ def _check(df: pd.DataFrame, table: str) -> None:
             continue
         dtype = df[col.name].dtype
         ok = {
-            "str": pd.api.types.is_string_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype),
+            "str": pd.api.types.is_string_dtype(dtype)
+            and not isinstance(dtype, pd.CategoricalDtype),
             "category": isinstance(dtype, pd.CategoricalDtype)
             and tuple(dtype.categories) == col.vocabulary,
             DATE: str(dtype) == DATE,
         }.get(col.dtype, str(dtype) == col.dtype)
         if not ok:
-            raise DataError(
-                f"{table}.{col.name} has dtype {dtype}", expected=f"dtype {col.dtype}"
-            )
+            raise DataError(f"{table}.{col.name} has dtype {dtype}", expected=f"dtype {col.dtype}")
         if col.unique and df[col.name].duplicated().any():
             raise DataError(f"{table}.{col.name} is not unique")
 
@@ -392,9 +426,7 @@ class CaseData:
             table = getattr(self, name)
             if table is not None and not table["case_id"].isin(ids).all():
                 orphans = sorted(pd.unique(table.loc[~table["case_id"].isin(ids), "case_id"]))
-                raise DataError(
-                    f"{name} refer to case ids not in cases: {', '.join(orphans[:10])}"
-                )
+                raise DataError(f"{name} refer to case ids not in cases: {', '.join(orphans[:10])}")
         read = self.meta.get("rows_read")
         if read is not None:
             counted = self.ledger.groupby("file")["n_rows"].sum().to_dict()

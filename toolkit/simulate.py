@@ -48,25 +48,63 @@ CIRCUIT_LABEL = {
 }  # fmt: skip
 CLAIM_TYPE_SHARE = {"asylum": 0.55, "withholding": 0.15, "cat": 0.10, "motion_to_reopen": 0.20}
 CLAIM_TYPE_EFFECT = {"asylum": 0.0, "withholding": -0.3, "cat": -0.6, "motion_to_reopen": -0.5}
-CLAIM_LABEL = {"asylum": "Asylum", "withholding": "Withholding", "cat": "CAT",
-               "motion_to_reopen": "Motion to reopen"}
-PRESIDENTS = {"democratic": [("Carter", 1977, 1980), ("Clinton", 1993, 2000)],
-              "republican": [("Reagan", 1981, 1988), ("G.H.W. Bush", 1989, 1992),
-                             ("G.W. Bush", 2001, 2003)]}
-COUNTRIES = ["China", "El Salvador", "Guatemala", "Honduras", "Mexico", "India", "Haiti",
-             "Albania", "Indonesia", "Ethiopia", "Russia", "Colombia"]
+CLAIM_LABEL = {
+    "asylum": "Asylum",
+    "withholding": "Withholding",
+    "cat": "CAT",
+    "motion_to_reopen": "Motion to reopen",
+}
+PRESIDENTS = {
+    "democratic": [("Carter", 1977, 1980), ("Clinton", 1993, 2000)],
+    "republican": [("Reagan", 1981, 1988), ("G.H.W. Bush", 1989, 1992), ("G.W. Bush", 2001, 2003)],
+}
+COUNTRIES = [
+    "China",
+    "El Salvador",
+    "Guatemala",
+    "Honduras",
+    "Mexico",
+    "India",
+    "Haiti",
+    "Albania",
+    "Indonesia",
+    "Ethiopia",
+    "Russia",
+    "Colombia",
+]
 ISSUES = {
-    "asylum": (["adverse credibility", "nexus", "persecutor bar", "one-year bar",
-                "changed country conditions"], [0.45, 0.25, 0.05, 0.15, 0.10]),
-    "withholding": (["adverse credibility", "nexus", "persecutor bar",
-                     "changed country conditions"], [0.5, 0.3, 0.05, 0.15]),
+    "asylum": (
+        [
+            "adverse credibility",
+            "nexus",
+            "persecutor bar",
+            "one-year bar",
+            "changed country conditions",
+        ],
+        [0.45, 0.25, 0.05, 0.15, 0.10],
+    ),
+    "withholding": (
+        ["adverse credibility", "nexus", "persecutor bar", "changed country conditions"],
+        [0.5, 0.3, 0.05, 0.15],
+    ),
     "cat": (["likelihood of torture", "government acquiescence"], [0.7, 0.3]),
     "motion_to_reopen": (["changed country conditions", "ineffective assistance"], [0.5, 0.5]),
 }
-DISPOSITION_LABEL = {"denied": "Denied", "granted": "Granted", "mixed": "Granted in part",
-                     "dismissed": "Dismissed", "other": "Transferred", "unknown": ""}
-CLAIM_OUTCOME_LABEL = {"denied": "Denied", "granted": "Granted", "dismissed": "Dismissed",
-                       "other": "Other", "unknown": ""}
+DISPOSITION_LABEL = {
+    "denied": "Denied",
+    "granted": "Granted",
+    "mixed": "Granted in part",
+    "dismissed": "Dismissed",
+    "other": "Transferred",
+    "unknown": "",
+}
+CLAIM_OUTCOME_LABEL = {
+    "denied": "Denied",
+    "granted": "Granted",
+    "dismissed": "Dismissed",
+    "other": "Other",
+    "unknown": "",
+}
 
 PARAMS: dict[str, Any] = {
     "beta_democratic_appointee": 0.30,
@@ -176,14 +214,16 @@ def _judges(rng: np.random.Generator) -> pd.DataFrame:
                 president, first, last = options[int(rng.integers(len(options)))]
                 year = int(rng.integers(first, last + 1))
                 day = pd.Timestamp(year, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 365)))
-                rows.append({
-                    "judge_id": f"{prefix}{num:02d}{k:02d}",
-                    "circuit": circuit,
-                    "seat": seat,
-                    "president": president,
-                    "party": party,
-                    "commissioned": day.strftime("%Y-%m-%d"),
-                })
+                rows.append(
+                    {
+                        "judge_id": f"{prefix}{num:02d}{k:02d}",
+                        "circuit": circuit,
+                        "seat": seat,
+                        "president": president,
+                        "party": party,
+                        "commissioned": day.strftime("%Y-%m-%d"),
+                    }
+                )
     judges = pd.DataFrame(rows)
     return judges
 
@@ -217,8 +257,9 @@ def simulate_petitions(
     rng = np.random.default_rng(seed)
     p = PARAMS
     judges = _judges(rng)
-    u = pd.Series(rng.normal(0.0, p["judge_effect_sd"], len(judges)).round(6),
-                  index=judges["judge_id"])
+    u = pd.Series(
+        rng.normal(0.0, p["judge_effect_sd"], len(judges)).round(6), index=judges["judge_id"]
+    )
     party = judges.set_index("judge_id")["party"]
     by_circuit = {c: g["judge_id"].tolist() for c, g in judges.groupby("circuit", sort=False)}
 
@@ -242,14 +283,20 @@ def simulate_petitions(
         panels.append([str(s) for s in seats])
     n_dem = np.array([sum(party[j] == "democratic" for j in panel) for panel in panels])
     u_sum = np.array([sum(u[j] for j in panel) for panel in panels])
-    eta_rest = (np.array([CLAIM_TYPE_EFFECT[t] for t in claim_type])
-                + p["beta_democratic_appointee"] * n_dem + u_sum)
+    eta_rest = (
+        np.array([CLAIM_TYPE_EFFECT[t] for t in claim_type])
+        + p["beta_democratic_appointee"] * n_dem
+        + u_sum
+    )
     alpha = {}
     for c in CIRCUIT_SHARE:
         mask = circuit == c
         alpha[c] = round(_calibrate(eta_rest[mask], TARGET_RATE_2009[c]), 6)
-    eta = (np.array([alpha[c] for c in circuit]) + eta_rest
-           + p["trend_per_year"] * (year - p["reference_year"]))
+    eta = (
+        np.array([alpha[c] for c in circuit])
+        + eta_rest
+        + p["trend_per_year"] * (year - p["reference_year"])
+    )
     granted = rng.random(n_cases) < _expit(eta)
 
     case_rows, claim_rows = [], []
@@ -257,8 +304,12 @@ def simulate_petitions(
         case_id = f"PFR-{i + 1:05d}"
         decided = pd.Timestamp(int(year[i]), 1, 1) + pd.Timedelta(days=int(day[i]))
         petitioners = ["P1", "P2"] if rng.random() < p["p_second_petitioner"] else ["P1"]
-        kinds = {"asylum": ["asylum", "withholding", "cat"], "withholding": ["withholding", "cat"],
-                 "cat": ["cat"], "motion_to_reopen": ["motion_to_reopen"]}[claim_type[i]]
+        kinds = {
+            "asylum": ["asylum", "withholding", "cat"],
+            "withholding": ["withholding", "cat"],
+            "cat": ["cat"],
+            "motion_to_reopen": ["motion_to_reopen"],
+        }[claim_type[i]]
         if claim_type[i] == "asylum" and rng.random() < 0.15:
             kinds = ["asylum", "withholding"]
         claims = [(pt, k) for pt in petitioners for k in kinds]
@@ -270,8 +321,12 @@ def simulate_petitions(
         elif rng.random() < p["p_dismissed_whole"]:
             results = ["dismissed"] * len(claims)
         else:
-            results = ["dismissed" if k != "motion_to_reopen" and rng.random() < p["p_claim_unexhausted"]
-                       else "denied" for _, k in claims]
+            results = [
+                "dismissed"
+                if k != "motion_to_reopen" and rng.random() < p["p_claim_unexhausted"]
+                else "denied"
+                for _, k in claims
+            ]
             live = [j for j, r in enumerate(results) if r == "denied"]
             if granted[i] and live:
                 chosen = [j for j in live if rng.random() < p["p_claim_granted_given_grant"]]
@@ -289,49 +344,58 @@ def simulate_petitions(
             pool = [j for j in panel if j != dissent]
             author = str(pool[int(rng.integers(len(pool)))])
         published = rng.random() < (0.15 + 0.35 * (outcome in ("granted", "mixed")))
-        case_rows.append({
-            "Case ID": case_id,
-            "Docket No.": f"{int(year[i]) % 100 - 1:02d}-{70000 + i}",
-            "Circuit": CIRCUIT_LABEL[circuit[i]],
-            "Decided": decided.strftime("%m/%d/%Y"),
-            "Lead claim": CLAIM_LABEL[claim_type[i]],
-            "Disposition": DISPOSITION_LABEL[outcome],
-            "Judge 1": panel[0], "Judge 2": panel[1], "Judge 3": panel[2],
-            "Author": author,
-            "Dissent": dissent,
-            "Visiting": visiting[i],
-            "Published": "Y" if published else "N",
-            "Country of origin": COUNTRIES[int(rng.integers(len(COUNTRIES)))],
-            "Pro se": "Y" if rng.random() < 0.15 else "N",
-        })
+        case_rows.append(
+            {
+                "Case ID": case_id,
+                "Docket No.": f"{int(year[i]) % 100 - 1:02d}-{70000 + i}",
+                "Circuit": CIRCUIT_LABEL[circuit[i]],
+                "Decided": decided.strftime("%m/%d/%Y"),
+                "Lead claim": CLAIM_LABEL[claim_type[i]],
+                "Disposition": DISPOSITION_LABEL[outcome],
+                "Judge 1": panel[0],
+                "Judge 2": panel[1],
+                "Judge 3": panel[2],
+                "Author": author,
+                "Dissent": dissent,
+                "Visiting": visiting[i],
+                "Published": "Y" if published else "N",
+                "Country of origin": COUNTRIES[int(rng.integers(len(COUNTRIES)))],
+                "Pro se": "Y" if rng.random() < 0.15 else "N",
+            }
+        )
         for (petitioner, kind), result in zip(claims, results, strict=True):
             names, probs = ISSUES[kind]
-            claim_rows.append({
-                "Case ID": case_id,
-                "Petitioner": petitioner,
-                "Claim": CLAIM_LABEL[kind],
-                "Issue": str(rng.choice(names, p=probs)),
-                "Result": CLAIM_OUTCOME_LABEL[result],
-            })
+            claim_rows.append(
+                {
+                    "Case ID": case_id,
+                    "Petitioner": petitioner,
+                    "Claim": CLAIM_LABEL[kind],
+                    "Issue": str(rng.choice(names, p=probs)),
+                    "Result": CLAIM_OUTCOME_LABEL[result],
+                }
+            )
 
-    judges_out = pd.DataFrame({
-        "Judge ID": judges["judge_id"],
-        "Court": np.where(judges["seat"] == "circuit", judges["circuit"],
-                          "district:" + judges["circuit"]),
-        "Seat": judges["seat"],
-        "Appointed by": judges["president"],
-        "Party": judges["party"].map({"democratic": "D", "republican": "R"}),
-        "Commissioned": judges["commissioned"],
-    })
+    judges_out = pd.DataFrame(
+        {
+            "Judge ID": judges["judge_id"],
+            "Court": np.where(
+                judges["seat"] == "circuit", judges["circuit"], "district:" + judges["circuit"]
+            ),
+            "Seat": judges["seat"],
+            "Appointed by": judges["president"],
+            "Party": judges["party"].map({"democratic": "D", "republican": "R"}),
+            "Commissioned": judges["commissioned"],
+        }
+    )
     truth = {
         "description": "SIMULATED demo data: the parameters the petitions were drawn from",
         "seed": seed,
         "n_cases": n_cases,
         "years": list(years),
         "model": "logit P(granted at least in part | not dismissed as a whole) = "
-                 "alpha[circuit] + beta_claim_type[claim_type] + beta_democratic_appointee * "
-                 "n_democratic_appointees + sum(judge_effects[panel]) + "
-                 "trend_per_year * (year - reference_year)",
+        "alpha[circuit] + beta_claim_type[claim_type] + beta_democratic_appointee * "
+        "n_democratic_appointees + sum(judge_effects[panel]) + "
+        "trend_per_year * (year - reference_year)",
         "target_grant_rate_2009": TARGET_RATE_2009,
         "alpha_circuit": alpha,
         "beta_claim_type": CLAIM_TYPE_EFFECT,
@@ -340,8 +404,12 @@ def simulate_petitions(
         "claim_type_share": CLAIM_TYPE_SHARE,
         "judge_effects": {k: float(v) for k, v in u.items()},
     }
-    return {"cases": pd.DataFrame(case_rows), "claims": pd.DataFrame(claim_rows),
-            "judges": judges_out, "truth": truth}
+    return {
+        "cases": pd.DataFrame(case_rows),
+        "claims": pd.DataFrame(claim_rows),
+        "judges": judges_out,
+        "truth": truth,
+    }
 
 
 def write_demo(out_dir: str | Path | None = None, **options: Any) -> list[Path]:
@@ -369,8 +437,11 @@ def write_demo(out_dir: str | Path | None = None, **options: Any) -> list[Path]:
         path = out / f"{name}.csv"
         sim[name].to_csv(path, index=False, lineterminator="\n")
         written.append(path)
-    for name, text in (("mapping.yaml", MAPPING_YAML), ("README.md", README),
-                       ("truth.json", json.dumps(sim["truth"], indent=2) + "\n")):
+    for name, text in (
+        ("mapping.yaml", MAPPING_YAML),
+        ("README.md", README),
+        ("truth.json", json.dumps(sim["truth"], indent=2) + "\n"),
+    ):
         path = out / name
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)

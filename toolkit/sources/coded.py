@@ -60,10 +60,28 @@ from toolkit.outcomes import rollup_claims
 
 __all__ = ["read", "read_mapping", "read_table"]
 
-_TOP_KEYS = {"source", "file", "sheet", "encoding", "date_format", "defaults", "columns",
-             "values", "panel", "claims", "judges"}
-_PANEL_KEYS = {"columns", "column", "separator", "author", "dissent", "concurrence",
-               "by_designation"}
+_TOP_KEYS = {
+    "source",
+    "file",
+    "sheet",
+    "encoding",
+    "date_format",
+    "defaults",
+    "columns",
+    "values",
+    "panel",
+    "claims",
+    "judges",
+}
+_PANEL_KEYS = {
+    "columns",
+    "column",
+    "separator",
+    "author",
+    "dissent",
+    "concurrence",
+    "by_designation",
+}
 _SUB_KEYS = {"file", "sheet", "encoding", "date_format", "columns", "values", "wide"}
 _BLANK_ROW = "blank row (every cell empty)"
 
@@ -107,7 +125,8 @@ def _check_keys(section: Mapping[str, Any], allowed: set[str], where: str) -> No
     unknown = sorted(set(section) - allowed)
     if unknown:
         raise MappingError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; expected among {', '.join(sorted(allowed))}"
+            f"{where}: unknown key(s) {', '.join(unknown)}; "
+            f"expected among {', '.join(sorted(allowed))}"
         )
 
 
@@ -133,20 +152,33 @@ def read_table(
     if suffix in (".csv", ".txt", ".tsv"):
         raw = path.read_bytes()
         if not raw.strip():
-            raise DataError("the file is empty", file=str(path),
-                            expected="a header row and one row per case")
+            raise DataError(
+                "the file is empty", file=str(path), expected="a header row and one row per case"
+            )
         try:
-            text = raw.decode("utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding)
+            text = raw.decode(
+                "utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding
+            )
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             raise DataError(
-                f"the file is not valid {encoding}: byte {raw[exc.start:exc.start + 1]!r} at offset "
-                f"{exc.start}", file=str(path), rows=[line],
-                expected=f"text encoded as {encoding} (set 'encoding:' in the mapping, e.g. latin-1)",
+                f"the file is not valid {encoding}: "
+                f"byte {raw[exc.start : exc.start + 1]!r} at offset "
+                f"{exc.start}",
+                file=str(path),
+                rows=[line],
+                expected=f"text encoded as {encoding} "
+                "(set 'encoding:' in the mapping, e.g. latin-1)",
             ) from None
         sep = "\t" if suffix == ".tsv" else ","
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                         na_values=[""], skip_blank_lines=False)
+        df = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+        )
         rownum = pd.Series(range(2, len(df) + 2), index=df.index)
     elif suffix in (".xlsx", ".xlsm"):
         try:
@@ -154,24 +186,33 @@ def read_table(
         except ValueError as exc:
             sheets = _sheet_names(path)
             raise DataError(
-                f"cannot read sheet {sheet!r}: {exc}", file=str(path),
-                expected=f"one of the sheets {', '.join(map(repr, sheets))}" if sheets else
-                "a readable .xlsx workbook",
+                f"cannot read sheet {sheet!r}: {exc}",
+                file=str(path),
+                expected=f"one of the sheets {', '.join(map(repr, sheets))}"
+                if sheets
+                else "a readable .xlsx workbook",
             ) from None
         except Exception as exc:  # openpyxl raises zipfile and XML errors on damaged files
-            raise DataError(f"cannot read the workbook: {type(exc).__name__}: {exc}",
-                            file=str(path), expected="a readable .xlsx workbook") from None
+            raise DataError(
+                f"cannot read the workbook: {type(exc).__name__}: {exc}",
+                file=str(path),
+                expected="a readable .xlsx workbook",
+            ) from None
         rownum = pd.Series(range(2, len(df) + 2), index=df.index)
     elif suffix == ".parquet":
         df = pd.read_parquet(path)
         rownum = pd.Series(range(1, len(df) + 1), index=df.index)
     else:
-        raise DataError(f"unsupported file type {suffix!r}", file=str(path),
-                        expected="a .csv, .tsv, .xlsx or .parquet file")
+        raise DataError(
+            f"unsupported file type {suffix!r}",
+            file=str(path),
+            expected="a .csv, .tsv, .xlsx or .parquet file",
+        )
     df.columns = [str(c).strip() for c in df.columns]
     if df.empty:
-        raise DataError("the file has a header but no rows", file=str(path),
-                        expected="one row per case")
+        raise DataError(
+            "the file has a header but no rows", file=str(path), expected="one row per case"
+        )
     return df, rownum
 
 
@@ -189,7 +230,9 @@ def _norm(label: Any) -> str:
 
 
 def _relabel(
-    s: pd.Series, labels: Mapping[Any, Any] | None, vocabulary: tuple[str, ...] | None,
+    s: pd.Series,
+    labels: Mapping[Any, Any] | None,
+    vocabulary: tuple[str, ...] | None,
 ) -> pd.Series:
     """Translate labels; closed vocabularies also accept their canonical values as labels."""
     if not labels and vocabulary is None:
@@ -220,14 +263,21 @@ def _resolve(m: Mapping[str, Any], name: str | Path) -> Path:
 def _consumed(m: Mapping[str, Any]) -> list[str]:
     """Columns of the cases file that go into the votes or claims tables instead."""
     panel = m.get("panel") or {}
-    cols = list(panel.get("columns", [])) + [panel[k] for k in (
-        "column", "author", "dissent", "concurrence", "by_designation") if k in panel]
+    cols = list(panel.get("columns", [])) + [
+        panel[k]
+        for k in ("column", "author", "dissent", "concurrence", "by_designation")
+        if k in panel
+    ]
     cols += list(((m.get("claims") or {}).get("wide") or {}).values())
     return [c for c in cols if c not in (m.get("columns") or {}).values()]
 
 
 def _canonical_frame(
-    df: pd.DataFrame, section: Mapping[str, Any], table: str, file: str, rownum: pd.Series,
+    df: pd.DataFrame,
+    section: Mapping[str, Any],
+    table: str,
+    file: str,
+    rownum: pd.Series,
     date_format: str | None,
 ) -> pd.DataFrame:
     """Rename the mapped columns, translate labels, keep the rest, and conform."""
@@ -236,7 +286,8 @@ def _canonical_frame(
     missing = [f"{col!r} (for {canon})" for canon, col in columns.items() if col not in df.columns]
     if missing:
         raise DataError(
-            f"mapped column(s) not found: {', '.join(missing)}", file=file,
+            f"mapped column(s) not found: {', '.join(missing)}",
+            file=file,
             expected=f"columns of the file: {', '.join(map(repr, df.columns))}",
         )
     spec = {c.name: c for c in schema.TABLES[table]}
@@ -257,44 +308,60 @@ def _canonical_frame(
     if "outcome" in out.columns and "outcome_raw" not in out.columns:
         out["outcome_raw"] = out["outcome"]
     names = {canon: col for canon, col in columns.items()}
-    return schema.conform(out, table, file=file, rownum=rownum, names=names,
-                          date_format=date_format)
+    return schema.conform(
+        out, table, file=file, rownum=rownum, names=names, date_format=date_format
+    )
 
 
 def _split_ids(s: pd.Series, sep: str | None) -> pd.Series:
     """Each cell -> list of stripped ids (empty list for blanks)."""
     text = schema._as_text(s)
     if sep:
-        return text.map(lambda v: [] if pd.isna(v) else [p.strip() for p in v.split(sep) if p.strip()])
+        return text.map(
+            lambda v: [] if pd.isna(v) else [p.strip() for p in v.split(sep) if p.strip()]
+        )
     return text.map(lambda v: [] if pd.isna(v) else [v])
 
 
 def _votes(
-    df: pd.DataFrame, case_ids: pd.Series, panel: Mapping[str, Any], file: str, rownum: pd.Series,
+    df: pd.DataFrame,
+    case_ids: pd.Series,
+    panel: Mapping[str, Any],
+    file: str,
+    rownum: pd.Series,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """The votes table from panel columns; returns (votes, author id per case)."""
     sep = panel.get("separator", ";")
     if "columns" in panel:
         cols = list(panel["columns"])
-        need = cols + [panel[k] for k in ("author", "dissent", "concurrence", "by_designation")
-                       if k in panel]
+        need = cols + [
+            panel[k] for k in ("author", "dissent", "concurrence", "by_designation") if k in panel
+        ]
     elif "column" in panel:
         cols = [panel["column"]]
-        need = cols + [panel[k] for k in ("author", "dissent", "concurrence", "by_designation")
-                       if k in panel]
+        need = cols + [
+            panel[k] for k in ("author", "dissent", "concurrence", "by_designation") if k in panel
+        ]
     else:
         raise MappingError("panel: give 'columns' (one per seat) or 'column' with 'separator'")
     missing = [c for c in need if c not in df.columns]
     if missing:
-        raise DataError(f"panel column(s) not found: {', '.join(map(repr, missing))}", file=file,
-                        expected=f"columns of the file: {', '.join(map(repr, df.columns))}")
+        raise DataError(
+            f"panel column(s) not found: {', '.join(map(repr, missing))}",
+            file=file,
+            expected=f"columns of the file: {', '.join(map(repr, df.columns))}",
+        )
     seat_sep = sep if "column" in panel else None
     seats = [_split_ids(df[c], seat_sep) for c in cols]
     members = seats[0]
     for extra in seats[1:]:
         members = members + extra
-    roles = {k: _split_ids(df[panel[k]], sep) if k in panel else pd.Series([[]] * len(df), index=df.index)
-             for k in ("author", "dissent", "concurrence", "by_designation")}
+    roles = {
+        k: _split_ids(df[panel[k]], sep)
+        if k in panel
+        else pd.Series([[]] * len(df), index=df.index)
+        for k in ("author", "dissent", "concurrence", "by_designation")
+    }
     records = []
     bad_rows: dict[str, list[int]] = {}
     role_lists = {k: v.tolist() for k, v in roles.items()}
@@ -310,15 +377,26 @@ def _votes(
         if len(role["author"]) > 1:
             bad_rows.setdefault("more than one author", []).append(row)
         for j in dict.fromkeys(judges):
-            vote = ("dissent" if j in role["dissent"]
-                    else "concurrence" if j in role["concurrence"] else "majority")
+            vote = (
+                "dissent"
+                if j in role["dissent"]
+                else "concurrence"
+                if j in role["concurrence"]
+                else "majority"
+            )
             records.append((case_id, j, vote, j in role["author"], j in role["by_designation"]))
     for problem, rows in bad_rows.items():
-        raise DataError(f"panel coding names {problem}", file=file, rows=rows,
-                        column=", ".join(cols), expected="each judge once per case; author, "
-                        "dissenting, concurring and visiting judges among the panel")
-    votes = pd.DataFrame(records, columns=["case_id", "judge_id", "vote", "is_author",
-                                           "by_designation"])
+        raise DataError(
+            f"panel coding names {problem}",
+            file=file,
+            rows=rows,
+            column=", ".join(cols),
+            expected="each judge once per case; author, "
+            "dissenting, concurring and visiting judges among the panel",
+        )
+    votes = pd.DataFrame(
+        records, columns=["case_id", "judge_id", "vote", "is_author", "by_designation"]
+    )
     author = roles["author"].map(lambda v: v[0] if v else None)
     return schema.conform(votes, "votes", file=file), author
 
@@ -376,12 +454,21 @@ def read(
     files = {file_label: _fingerprint(path)} if path.exists() else {}
     raw, rownum = read_table(path, sheet=m.get("sheet"), encoding=m.get("encoding", "utf-8"))
 
-    blank = raw.isna().all(axis=1) | raw.astype("str").apply(lambda c: c.str.strip() == "").all(axis=1)
+    blank = raw.isna().all(axis=1) | raw.astype("str").apply(lambda c: c.str.strip() == "").all(
+        axis=1
+    )
     ledger = []
     if blank.any():
-        ledger.append({"file": file_label, "table": "cases", "action": "excluded",
-                       "reason": _BLANK_ROW, "n_rows": int(blank.sum()),
-                       "rows": compact_rows(rownum[blank])})
+        ledger.append(
+            {
+                "file": file_label,
+                "table": "cases",
+                "action": "excluded",
+                "reason": _BLANK_ROW,
+                "n_rows": int(blank.sum()),
+                "rows": compact_rows(rownum[blank]),
+            }
+        )
     df, rownum = raw[~blank], rownum[~blank]
 
     columns = dict(m.get("columns") or {})
@@ -391,8 +478,10 @@ def read(
         raise MappingError("the mapping must name the case id column (columns: case_id: ...)")
     claims_cfg = m.get("claims")
     if "outcome" not in columns and not claims_cfg:
-        raise MappingError("the mapping must name the outcome column (columns: outcome: ...), "
-                           "or give claims to roll the outcome up from")
+        raise MappingError(
+            "the mapping must name the outcome column (columns: outcome: ...), "
+            "or give claims to roll the outcome up from"
+        )
     section = {"columns": columns, "values": m.get("values") or {}}
     cases_in = df.copy()
     for canon, value in (m.get("defaults") or {}).items():
@@ -404,6 +493,9 @@ def read(
     if "weight" not in columns:
         cases_in["weight"] = 1.0
         added["weight"] = "weight"
+    if "outcome" not in columns:  # rolled up from the claims below
+        cases_in["outcome"] = "unknown"
+        added["outcome"] = "outcome"
     cases_in = cases_in.drop(columns=_consumed(m), errors="ignore")
     section["columns"] = {**columns, "source": "source", **added}
     cases = _canonical_frame(cases_in, section, "cases", str(path), rownum, date_format)
@@ -411,9 +503,13 @@ def read(
     cases["case_id"] = source + ":" + cases["case_id"]
     bad_w = cases["weight"].isna() | (cases["weight"] <= 0)
     if bad_w.any():
-        raise DataError("missing or non-positive sampling weights", file=str(path),
-                        column=columns.get("weight", "weight"),
-                        rows=rownum[bad_w.to_numpy()].tolist(), expected="a number > 0")
+        raise DataError(
+            "missing or non-positive sampling weights",
+            file=str(path),
+            column=columns.get("weight", "weight"),
+            rows=rownum[bad_w.to_numpy()].tolist(),
+            expected="a number > 0",
+        )
     if "year" not in columns and "decided" in cases.columns:
         cases["year"] = cases["decided"].dt.year.astype("Int64")
     if "court" not in cases.columns and "circuit" in cases.columns:
@@ -422,34 +518,42 @@ def read(
     notes: list[str] = []
     claims = None
     if claims_cfg:
-        claims, claim_ledger, claim_files = _claims(claims_cfg, m, df, cases, rownum, source,
-                                                    str(path), date_format)
+        claims, claim_ledger, claim_files = _claims(
+            claims_cfg, m, df, cases, rownum, source, str(path), date_format
+        )
         ledger += claim_ledger
         files.update(claim_files)
         rolled = rollup_claims(claims)
         from_claims = cases["case_id"].map(rolled)
         if "outcome" in columns:
             cases["claims_outcome"] = pd.Categorical(from_claims, categories=list(schema.OUTCOMES))
-            differ = from_claims.notna() & (from_claims.astype("str") != cases["outcome"].astype("str"))
+            differ = from_claims.notna() & (
+                from_claims.astype("str") != cases["outcome"].astype("str")
+            )
             if differ.any():
                 notes.append(
                     f"{int(differ.sum())} case(s) whose coded outcome differs from the roll-up of "
-                    f"their claims (column claims_outcome): {compact_rows(rownum[differ.to_numpy()])}"
+                    "their claims (column claims_outcome): "
+                    f"{compact_rows(rownum[differ.to_numpy()])}"
                 )
         else:
             none = from_claims.isna()
             if none.any():
-                raise DataError("case(s) without claims, so no outcome can be rolled up",
-                                file=str(path), rows=rownum[none.to_numpy()].tolist(),
-                                expected="at least one claim per case, or an outcome column")
+                raise DataError(
+                    "case(s) without claims, so no outcome can be rolled up",
+                    file=str(path),
+                    rows=rownum[none.to_numpy()].tolist(),
+                    expected="at least one claim per case, or an outcome column",
+                )
             cases["outcome"] = pd.Categorical(from_claims, categories=list(schema.OUTCOMES))
             cases["outcome_raw"] = "rolled up from claims"
         cases = schema.conform(cases, "cases", file=str(path))
 
     votes = None
     if m.get("panel"):
-        votes, author = _votes(df.reset_index(drop=True), cases["case_id"], m["panel"],
-                               str(path), rownum)
+        votes, author = _votes(
+            df.reset_index(drop=True), cases["case_id"], m["panel"], str(path), rownum
+        )
         if "author" not in columns and "author" in m["panel"]:
             cases["author"] = schema._as_text(author)
 
@@ -465,12 +569,22 @@ def read(
                 case_rows = rownum[cases["case_id"].isin(votes.loc[unknown, "case_id"]).to_numpy()]
                 raise DataError(
                     f"judge id(s) in the panels but not in the judges file: {', '.join(ids[:20])}",
-                    file=str(path), rows=case_rows.tolist(),
+                    file=str(path),
+                    rows=case_rows.tolist(),
                     expected="every panel judge listed in the judges file",
                 )
 
-    ledger.insert(0, {"file": file_label, "table": "cases", "action": "kept", "reason": "",
-                      "n_rows": len(cases), "rows": ""})
+    ledger.insert(
+        0,
+        {
+            "file": file_label,
+            "table": "cases",
+            "action": "kept",
+            "reason": "",
+            "n_rows": len(cases),
+            "rows": "",
+        },
+    )
     rows_read = {e["file"]: 0 for e in ledger}
     for e in ledger:
         rows_read[e["file"]] += int(e["n_rows"])
@@ -483,33 +597,61 @@ def read(
         "read_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "notes": notes,
     }
-    return schema.CaseData(cases=cases, claims=claims, votes=votes, judges=judges,
-                           ledger=schema.ledger_frame(ledger), meta=meta)
+    return schema.CaseData(
+        cases=cases,
+        claims=claims,
+        votes=votes,
+        judges=judges,
+        ledger=schema.ledger_frame(ledger),
+        meta=meta,
+    )
 
 
 def _claims(
-    cfg: Mapping[str, Any], m: Mapping[str, Any], df: pd.DataFrame, cases: pd.DataFrame,
-    rownum: pd.Series, source: str, path: str, date_format: str | None,
+    cfg: Mapping[str, Any],
+    m: Mapping[str, Any],
+    df: pd.DataFrame,
+    cases: pd.DataFrame,
+    rownum: pd.Series,
+    source: str,
+    path: str,
+    date_format: str | None,
 ) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, Any]]:
     values = dict(cfg.get("values") or {})
     if "wide" in cfg:
         wide: dict[str, str] = dict(cfg["wide"])
         missing = [c for c in wide.values() if c not in df.columns]
         if missing:
-            raise DataError(f"claim column(s) not found: {', '.join(map(repr, missing))}",
-                            file=path, expected=f"columns of the file: {', '.join(df.columns)}")
+            raise DataError(
+                f"claim column(s) not found: {', '.join(map(repr, missing))}",
+                file=path,
+                expected=f"columns of the file: {', '.join(df.columns)}",
+            )
         frame = df.reset_index(drop=True)
         long = []
         for claim, col in wide.items():
-            part = pd.DataFrame({"case_id": cases["case_id"], "claim": claim,
-                                 "outcome": frame[col], "_row": rownum.to_numpy()})
+            part = pd.DataFrame(
+                {
+                    "case_id": cases["case_id"],
+                    "claim": claim,
+                    "outcome": frame[col],
+                    "_row": rownum.to_numpy(),
+                }
+            )
             long.append(part[frame[col].notna() & (frame[col].astype("str").str.strip() != "")])
         claims = pd.concat(long, ignore_index=True)
         crow = pd.Series(claims.pop("_row").to_numpy(), index=claims.index)
-        out = _canonical_frame(claims, {"columns": {"case_id": "case_id", "claim": "claim",
-                                                    "outcome": "outcome"},
-                                        "values": {"outcome": values.get("outcome")}},
-                               "claims", path, crow, date_format)
+        out = _canonical_frame(
+            claims,
+            {
+                "columns": {"case_id": "case_id", "claim": "claim", "outcome": "outcome"},
+                "values": {"outcome": values.get("outcome")},
+            },
+            "claims",
+            path,
+            crow,
+            date_format,
+        )
         out["outcome_raw"] = schema._as_text(claims["outcome"])
         return out, [], {}
     if "file" not in cfg:
@@ -520,30 +662,53 @@ def _claims(
     blank = raw.isna().all(axis=1)
     ledger = []
     if blank.any():
-        ledger.append({"file": label, "table": "claims", "action": "excluded", "reason": _BLANK_ROW,
-                       "n_rows": int(blank.sum()), "rows": compact_rows(crow[blank])})
+        ledger.append(
+            {
+                "file": label,
+                "table": "claims",
+                "action": "excluded",
+                "reason": _BLANK_ROW,
+                "n_rows": int(blank.sum()),
+                "rows": compact_rows(crow[blank]),
+            }
+        )
     raw, crow = raw[~blank], crow[~blank]
     section = {"columns": dict(cfg.get("columns") or {}), "values": values}
     if "case_id" not in section["columns"]:
         section["columns"]["case_id"] = (m.get("columns") or {}).get("case_id", "case_id")
-    claims = _canonical_frame(raw, section, "claims", str(cpath), crow,
-                              cfg.get("date_format", date_format))
+    claims = _canonical_frame(
+        raw, section, "claims", str(cpath), crow, cfg.get("date_format", date_format)
+    )
     crow = crow.reset_index(drop=True)
     claims["case_id"] = source + ":" + claims["case_id"]
     orphan = ~claims["case_id"].isin(cases["case_id"])
     if orphan.any():
         ids = sorted(pd.unique(claims.loc[orphan, "case_id"]))
-        raise DataError(f"claims for case id(s) not in the cases file: {', '.join(ids[:10])}",
-                        file=str(cpath), column=section["columns"]["case_id"],
-                        rows=crow[orphan.to_numpy()].tolist(),
-                        expected="case ids that appear in the cases file")
-    ledger.insert(0, {"file": label, "table": "claims", "action": "kept", "reason": "",
-                      "n_rows": len(claims), "rows": ""})
+        raise DataError(
+            f"claims for case id(s) not in the cases file: {', '.join(ids[:10])}",
+            file=str(cpath),
+            column=section["columns"]["case_id"],
+            rows=crow[orphan.to_numpy()].tolist(),
+            expected="case ids that appear in the cases file",
+        )
+    ledger.insert(
+        0,
+        {
+            "file": label,
+            "table": "claims",
+            "action": "kept",
+            "reason": "",
+            "n_rows": len(claims),
+            "rows": "",
+        },
+    )
     return claims, ledger, {label: _fingerprint(cpath)}
 
 
 def _judges(
-    cfg: Mapping[str, Any], m: Mapping[str, Any], date_format: str | None,
+    cfg: Mapping[str, Any],
+    m: Mapping[str, Any],
+    date_format: str | None,
 ) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, Any]]:
     if "file" not in cfg:
         raise MappingError("judges: give the 'file' of judges' attributes")
@@ -553,12 +718,30 @@ def _judges(
     blank = raw.isna().all(axis=1)
     ledger = []
     if blank.any():
-        ledger.append({"file": label, "table": "judges", "action": "excluded", "reason": _BLANK_ROW,
-                       "n_rows": int(blank.sum()), "rows": compact_rows(jrow[blank])})
+        ledger.append(
+            {
+                "file": label,
+                "table": "judges",
+                "action": "excluded",
+                "reason": _BLANK_ROW,
+                "n_rows": int(blank.sum()),
+                "rows": compact_rows(jrow[blank]),
+            }
+        )
     raw, jrow = raw[~blank], jrow[~blank]
     section = {"columns": dict(cfg.get("columns") or {}), "values": dict(cfg.get("values") or {})}
-    judges = _canonical_frame(raw, section, "judges", str(jpath), jrow,
-                              cfg.get("date_format", date_format))
-    ledger.insert(0, {"file": label, "table": "judges", "action": "kept", "reason": "",
-                      "n_rows": len(judges), "rows": ""})
+    judges = _canonical_frame(
+        raw, section, "judges", str(jpath), jrow, cfg.get("date_format", date_format)
+    )
+    ledger.insert(
+        0,
+        {
+            "file": label,
+            "table": "judges",
+            "action": "kept",
+            "reason": "",
+            "n_rows": len(judges),
+            "rows": "",
+        },
+    )
     return judges, ledger, {label: _fingerprint(jpath)}

@@ -1,0 +1,51 @@
+# The project's commands. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install report test lint format lab demo lock clean
+
+help: ## list the commands
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name appellate --display-name "Python (appellate)" >/dev/null
+	touch $@
+
+install: $(STAMP) ## create .venv and install the toolkit with the pinned versions
+
+report: $(STAMP) ## build the reports on the embedded demo data
+	@echo "The report runner is not built yet: validating the demo data instead."
+	$(BIN)/appellate validate demo
+
+test: $(STAMP) ## run every test
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check toolkit tests benchmarks
+	$(BIN)/ruff format --check toolkit tests benchmarks
+
+format: $(STAMP) ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix toolkit tests benchmarks
+	$(BIN)/ruff format toolkit tests benchmarks
+
+lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/jupyter lab notebooks/
+
+demo: $(STAMP) ## regenerate the simulated demo data (byte for byte)
+	$(BIN)/appellate demo
+
+lock: ## re-resolve the newest versions into requirements.lock
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions the project is tested with (pip freeze of a fresh install)."; \
+	  echo "# make installs with \`pip install -c requirements.lock -e .[dev]\`; regenerate with \`make lock\`."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.lock
+	rm -rf .lock-venv
+
+clean: ## remove the virtual environment and caches (keeps data and reports)
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,159 @@
+"""The ``appellate`` command line (also ``python -m toolkit``).
+
+Every command has ``--help``. Errors about the input are printed as one clear message and the
+command exits with status 1; usage errors exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from toolkit.errors import ToolkitError
+
+__all__ = ["main"]
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    import toolkit
+
+    options = {"mapping": args.mapping} if args.mapping else {}
+    data = toolkit.load(args.source, **options)
+    summary = data.ledger_summary()
+    print(f"{data!r}")
+    if data.meta.get("simulated"):
+        print("NOTE: these data are SIMULATED (fictional judges and cases).")
+    for name, info in data.meta.get("files", {}).items():
+        print(f"  {name}: {info['bytes']:,} bytes, sha256 {info['sha256'][:16]}")
+    print("\nLedger (every input row: read = kept + excluded)")
+    print(summary.to_string(index=False))
+    excluded = data.ledger[data.ledger["action"] == "excluded"]
+    for row in excluded.itertuples():
+        print(f"  excluded from {row.file}: {row.n_rows} row(s), {row.reason} (rows {row.rows})")
+    balanced = bool((summary["read"] == summary["kept"] + summary["excluded"]).all())
+    print(f"Ledger adds up: {'yes' if balanced else 'NO'}")
+    counts = data.cases["outcome"].value_counts()
+    print("\nOutcomes")
+    print(counts[counts > 0].to_string())
+    for note in data.meta.get("notes", []):
+        print(f"note: {note}")
+    return 0 if balanced else 1
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from toolkit.schema import data_dictionary
+
+    dd = data_dictionary()
+    if args.table:
+        dd = dd[dd["table"] == args.table]
+    for table, group in dd.groupby("table", sort=False):
+        print(f"\n{table}")
+        for row in group.itertuples():
+            req = "required" if row.required else "optional"
+            print(f"  {row.column:<22} {row.dtype:<16} {req:<9} {row.description}")
+            if row.allowed:
+                print(f"  {'':<22} allowed: {row.allowed}")
+    return 0
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from toolkit.outcomes import RULES
+    from toolkit.schema import OUTCOMES
+
+    show = {1: "1", 0: "0", None: "excluded"}
+    print(f"{'outcome':<20}" + "".join(f"{name:<16}" for name in RULES))
+    for outcome in OUTCOMES:
+        cells = "".join(f"{show[r.mapping[outcome]]:<16}" for r in RULES.values())
+        print(f"{outcome:<20}{cells}")
+    print()
+    for rule in RULES.values():
+        print(f"{rule.name}: {rule.description}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from toolkit import paths
+    from toolkit.simulate import DEMO_FILES, write_demo
+
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            write_demo(tmp)
+            differ = [
+                n
+                for n in DEMO_FILES
+                if (Path(tmp) / n).read_bytes() != (paths.demo_dir() / n).read_bytes()
+            ]
+        if differ:
+            print(f"demo files differ from a fresh simulation: {', '.join(differ)}")
+            return 1
+        print(f"demo files in {paths.demo_dir()} are identical to a fresh simulation")
+        return 0
+    for path in write_demo(args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="appellate",
+        description="Reversal patterns in appellate review: load, validate and report.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "validate",
+        help="load a dataset and print its ledger",
+        description="Load a source name or a file into the canonical model and "
+        "print what happened to every input row. Exits 1 on invalid data.",
+    )
+    p.add_argument("source", help="a source name (e.g. demo), a cases file, or a mapping file")
+    p.add_argument("--mapping", help="YAML mapping of the file's columns and labels")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser(
+        "schema",
+        help="print the data dictionary",
+        description="Print the canonical tables, their columns, dtypes and allowed values.",
+    )
+    p.add_argument(
+        "--table", choices=["cases", "claims", "votes", "judges", "ledger"], help="only this table"
+    )
+    p.set_defaults(func=_cmd_schema)
+
+    p = sub.add_parser(
+        "rules",
+        help="print the reversal rules",
+        description="Print how each reversal rule counts each outcome.",
+    )
+    p.set_defaults(func=_cmd_rules)
+
+    p = sub.add_parser(
+        "demo",
+        help="regenerate the simulated demo dataset",
+        description="Simulate the demo dataset (seeded: byte for byte the "
+        "same every time) into data/demo, or into --out.",
+    )
+    p.add_argument("--out", help="write into this folder instead of data/demo")
+    p.add_argument(
+        "--check", action="store_true", help="only check that data/demo equals a fresh simulation"
+    )
+    p.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ToolkitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
