@@ -1,0 +1,227 @@
+"""Rates, intervals and comparisons, each against an independent computation."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+import toolkit
+from toolkit.errors import ToolkitError
+from toolkit.rates import (
+    CI_METHODS,
+    compare_rates,
+    proportion_ci,
+    reversal_rates,
+    rule_sensitivity,
+)
+from toolkit.schema import CaseData, conform
+
+STATSMODELS_NAME = {
+    "wilson": "wilson",
+    "jeffreys": "jeffreys",
+    "exact": "beta",
+    "agresti_coull": "agresti_coull",
+}
+
+
+def _data(rows):
+    """Cases from (group, outcome[, weight]) tuples."""
+    frame = pd.DataFrame(rows, columns=["group", "outcome", "weight"][: len(rows[0])])
+    frame.insert(0, "case_id", [f"t:{i}" for i in range(len(frame))])
+    frame["source"] = "t"
+    if "weight" not in frame:
+        frame["weight"] = 1.0
+    return CaseData(cases=conform(frame, "cases"))
+
+
+@pytest.mark.parametrize("method", CI_METHODS)
+def test_intervals_match_statsmodels(method):
+    x = np.array([0, 1, 3, 10, 29, 30, 50, 400])
+    n = np.array([30, 30, 10, 100, 30, 30, 1000, 400])
+    low, high = proportion_ci(x, n, method)
+    ref_low, ref_high = proportion_confint(x, n, alpha=0.05, method=STATSMODELS_NAME[method])
+    inner = (x > 0) & (x < n)
+    np.testing.assert_allclose(low[inner], np.clip(ref_low, 0, 1)[inner], atol=1e-10)
+    np.testing.assert_allclose(high[inner], np.clip(ref_high, 0, 1)[inner], atol=1e-10)
+    # at x = 0 and x = n the interval reaches the boundary (Brown, Cai & DasGupta's Jeffreys
+    # modification; statsmodels does not apply it)
+    if method in ("jeffreys", "exact"):
+        assert (low[x == 0] == 0).all() and (high[x == n] == 1).all()
+    if method != "jeffreys":
+        np.testing.assert_allclose(low, np.clip(ref_low, 0, 1), atol=1e-10)
+        np.testing.assert_allclose(high, np.clip(ref_high, 0, 1), atol=1e-10)
+
+
+def test_wilson_by_hand():
+    # x = 3, n = 10, z = 1.959964: centre (3 + z^2/2)/(10 + z^2), half-width z*sqrt(...)
+    z = 1.959963984540054
+    centre = (3 + z**2 / 2) / (10 + z**2)
+    half = z * np.sqrt(10 * 0.3 * 0.7 + z**2 / 4) / (10 + z**2)
+    low, high = proportion_ci([3], [10])
+    assert low[0] == pytest.approx(centre - half) and high[0] == pytest.approx(centre + half)
+    assert round(low[0], 4) == 0.1078 and round(high[0], 4) == 0.6032
+
+
+def test_empty_group_gives_nan():
+    low, high = proportion_ci([0], [0])
+    assert np.isnan(low[0]) and np.isnan(high[0])
+
+
+def test_bad_method_and_level():
+    with pytest.raises(ToolkitError, match="unknown interval method"):
+        proportion_ci([1], [2], "wald")
+    with pytest.raises(ToolkitError, match="level"):
+        proportion_ci([1], [2], level=95)
+
+
+def _coverage(method, n, p):
+    x = np.arange(n + 1)
+    low, high = proportion_ci(x, np.full(n + 1, n), method)
+    return stats.binom.pmf(x, n, p)[(low <= p) & (p <= high)].sum()
+
+
+def test_wilson_coverage_exact_over_a_grid():
+    """Exact coverage (the limit of a simulation) for n >= 30 across rates 2%-50%."""
+    covs = [
+        _coverage("wilson", n, p) for n in (30, 50, 100, 400) for p in np.linspace(0.02, 0.5, 25)
+    ]
+    assert 0.945 <= np.mean(covs) <= 0.955
+    assert min(covs) >= 0.90
+
+
+def test_wilson_coverage_by_simulation():
+    rng = np.random.default_rng(7)
+    hits = []
+    for p in (0.03, 0.1, 0.3):
+        for n in (30, 200):
+            x = rng.binomial(n, p, size=4000)
+            low, high = proportion_ci(x, np.full_like(x, n))
+            hits.append(((low <= p) & (p <= high)).mean())
+    assert 0.93 <= np.mean(hits) <= 0.965
+
+
+def test_rates_by_hand():
+    data = _data(
+        [
+            ("a", "affirmed"),
+            ("a", "reversed"),
+            ("a", "dismissed"),
+            ("b", "vacated_remanded"),
+            ("b", "denied"),
+            ("b", "unknown"),
+        ]
+    )
+    r = reversal_rates(data, by="group", rule="reversed", min_n=2)
+    assert r[["group", "n", "n_reversed", "n_excluded"]].values.tolist() == [
+        ["a", 2, 1, 1],
+        ["b", 2, 0, 1],
+    ]
+    assert r["rate"].tolist() == [0.5, 0.0]
+    assert r["small_n"].tolist() == [False, False]
+    d = reversal_rates(data, by="group", rule="disturbed", min_n=3)
+    assert d["n_reversed"].tolist() == [1, 1] and d["small_n"].tolist() == [True, True]
+    w = reversal_rates(data, by="group", rule="appellant_win")
+    assert w["n"].tolist() == [3, 2] and w["n_excluded"].tolist() == [0, 1]
+    overall = reversal_rates(data, rule="disturbed")
+    assert overall[["n", "n_reversed", "n_excluded"]].values.tolist() == [[4, 2, 2]]
+    assert (overall["rule"] == "disturbed").all() and (overall["ci_method"] == "wilson").all()
+
+
+def test_weighted_rate_and_effective_n_by_hand():
+    data = _data(
+        [
+            ("a", "reversed", 1.0),
+            ("a", "affirmed", 3.0),
+            ("a", "affirmed", 4.0),
+            ("a", "dismissed", 10.0),
+        ]
+    )
+    r = reversal_rates(data, weighted=True)
+    assert r["rate"].item() == pytest.approx(1 / 8)
+    n_eff = 8**2 / (1 + 9 + 16)
+    assert r["n_effective"].item() == pytest.approx(n_eff)
+    low, high = proportion_ci([n_eff / 8], [n_eff])
+    assert r["ci_low"].item() == pytest.approx(low[0])
+    assert "weighted" in r["ci_method"].item()
+    assert r["n"].item() == 3 and r["n_excluded"].item() == 1
+
+
+def test_bad_grouping_column():
+    with pytest.raises(ToolkitError, match="no such column"):
+        reversal_rates(toolkit.load("demo"), by="circuitt")
+
+
+def test_compare_rates_against_scipy_and_statsmodels():
+    data = toolkit.load("demo")
+    comp = compare_rates(data, by="circuit")
+    g = comp.groups
+    table = np.column_stack([g["n_reversed"], g["n"] - g["n_reversed"]])
+    chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
+    assert comp.test["statistic"].item() == pytest.approx(chi2)
+    assert comp.test["p_value"].item() == pytest.approx(p)
+    assert comp.test["df"].item() == dof == 10
+    raw = []
+    for i in range(len(g)):
+        x, n = g["n_reversed"].iloc[i], g["n"].iloc[i]
+        rx, rn = g["n_reversed"].sum() - x, g["n"].sum() - n
+        two = np.array([[x, n - x], [rx, rn - rx]])
+        raw.append(stats.chi2_contingency(two, correction=False).pvalue)
+        low, high = confint_proportions_2indep(x, n, rx, rn, method="newcomb")
+        assert g["diff_rest_low"].iloc[i] == pytest.approx(low)
+        assert g["diff_rest_high"].iloc[i] == pytest.approx(high)
+        overall = g["n_reversed"].sum() / g["n"].sum()
+        assert g["diff_overall"].iloc[i] == pytest.approx(g["rate"].iloc[i] - overall)
+    np.testing.assert_allclose(g["p_value"], raw)
+    np.testing.assert_allclose(g["p_adjusted"], multipletests(raw, method="holm")[1])
+    bh = compare_rates(data, by="circuit", correction="fdr_bh").groups
+    np.testing.assert_allclose(bh["p_adjusted"], multipletests(raw, method="fdr_bh")[1])
+    assert g["diff_median"].tolist() == pytest.approx((g["rate"] - g["rate"].median()).tolist())
+
+
+def test_compare_rates_uses_fisher_for_small_counts():
+    data = _data([("a", "reversed")] * 3 + [("a", "affirmed")] * 2 + [("b", "affirmed")] * 6)
+    comp = compare_rates(data, by="group")
+    assert comp.test["test"].item() == "fisher_exact"
+    ref = stats.fisher_exact([[3, 2], [0, 6]]).pvalue
+    assert comp.test["p_value"].item() == pytest.approx(ref)
+    assert comp.groups["test"].tolist() == ["fisher_exact", "fisher_exact"]
+    three = _data(
+        [("a", "reversed")] * 3
+        + [("a", "affirmed")] * 2
+        + [("b", "affirmed")] * 6
+        + [("c", "affirmed")] * 4
+        + [("c", "reversed")]
+    )
+    comp3 = compare_rates(three, by="group", n_resamples=4000, seed=1)
+    assert comp3.test["test"].item().startswith("fisher_exact (Monte Carlo")
+    exact = stats.fisher_exact(np.array([[3, 2], [0, 6], [1, 4]])).pvalue
+    assert abs(comp3.test["p_value"].item() - exact) < 0.03
+
+
+def test_compare_rates_needs_two_groups():
+    with pytest.raises(ToolkitError, match="at least two groups"):
+        compare_rates(_data([("a", "reversed"), ("a", "affirmed")]), by="group")
+    with pytest.raises(ToolkitError, match="holm"):
+        compare_rates(toolkit.load("demo"), by="circuit", correction="bonferonni")
+
+
+def test_rule_sensitivity_stacks_rules():
+    data = _data([("a", "vacated"), ("a", "dismissed"), ("a", "affirmed")])
+    s = rule_sensitivity(data, by="group")
+    assert s[["rule", "n", "n_reversed"]].values.tolist() == [
+        ["reversed", 2, 0],
+        ["disturbed", 2, 1],
+        ["appellant_win", 3, 1],
+    ]
+
+
+def test_demo_circuit_rates_in_2009_cover_the_planted_rates():
+    data = toolkit.load("demo")
+    truth = toolkit.sources.demo.truth()
+    cases = data.cases[data.cases["year"] == 2009]
+    r = reversal_rates(cases, by="circuit")
+    target = r["circuit"].astype("str").map(truth["target_grant_rate_2009"])
+    covered = (r["ci_low"] <= target) & (target <= r["ci_high"])
+    assert covered.sum() >= 10  # 11 of 11 with the committed demo data

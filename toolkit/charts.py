@@ -1,0 +1,568 @@
+"""Altair charts of reversal patterns, built from the tidy outputs of the statistics modules.
+
+Every ``chart_*`` builder takes an aggregated table (never raw case rows, so large data never
+hit Altair's row limit) and returns a chart with a title, axis titles with units and a
+description; uncertainty is always drawn. :func:`save_chart` is the one place that writes
+files: ``.html`` with the JavaScript inlined (works offline), ``.png`` and ``.svg``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import ToolkitError
+from toolkit.rates import RATE_COLUMNS
+
+__all__ = [
+    "chart_funnel",
+    "chart_heatmap",
+    "chart_judge_effects",
+    "chart_panels",
+    "chart_rates",
+    "chart_rule_sensitivity",
+    "chart_trend",
+    "save_chart",
+    "use_theme",
+]
+
+THEME = "appellate"
+_STAT_COLUMNS = set(RATE_COLUMNS) | {"n_effective", "rule", "ci_method"}
+RATE_FORMAT = ".1%"
+
+
+def use_theme() -> None:
+    """Register and enable the project's Altair theme (idempotent)."""
+    import altair as alt
+
+    if THEME not in alt.theme.names():
+
+        @alt.theme.register(THEME, enable=False)
+        def _theme() -> alt.theme.ThemeConfig:
+            return {
+                "config": {
+                    "font": "Helvetica, Arial, sans-serif",
+                    "view": {"stroke": None, "continuousWidth": 480, "continuousHeight": 300},
+                    "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555"},
+                    "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
+                    "legend": {"labelFontSize": 11, "titleFontSize": 12},
+                    "range": {
+                        "category": [
+                            "#1f5a96",
+                            "#d1495b",
+                            "#edae49",
+                            "#00798c",
+                            "#66a182",
+                            "#8d96a3",
+                            "#30638e",
+                            "#003d5b",
+                        ]
+                    },
+                }
+            }
+
+    alt.theme.enable(THEME)
+
+
+def _group_columns(table: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]:
+    return [
+        c
+        for c in table.columns
+        if c not in _STAT_COLUMNS
+        and c not in exclude
+        and not c.startswith(("fitted", "diff_", "p_", "rate_"))
+    ]
+
+
+def _plain(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy Altair serialises without surprises (categories and nullable types as plain)."""
+    out = table.copy()
+    for col in out.columns:
+        dtype = out[col].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype("str")
+        elif str(dtype) in ("Int64", "Float64"):
+            out[col] = out[col].astype("float64")
+        elif str(dtype) == "boolean":
+            out[col] = out[col].astype("object").where(out[col].notna(), None)
+    return out
+
+
+def _rule_text(table: pd.DataFrame) -> str:
+    rules = sorted(set(table["rule"].dropna().astype(str))) if "rule" in table else []
+    return f"rule: {', '.join(rules)}" if rules else ""
+
+
+def _tooltip(by: Sequence[str]) -> list[Any]:
+    import altair as alt
+
+    return [
+        *[alt.Tooltip(f"{c}:N") for c in by],
+        alt.Tooltip("n:Q", title="cases counted"),
+        alt.Tooltip("n_reversed:Q", title="reversed"),
+        alt.Tooltip("rate:Q", format=RATE_FORMAT, title="rate"),
+        alt.Tooltip("ci_low:Q", format=RATE_FORMAT, title="interval from"),
+        alt.Tooltip("ci_high:Q", format=RATE_FORMAT, title="interval to"),
+    ]
+
+
+def chart_rates(
+    rates: pd.DataFrame,
+    by: str | None = None,
+    overall: float | None = None,
+    title: str | None = None,
+) -> Any:
+    """Point and interval per group, sorted by rate, with the overall rate as a reference line.
+
+    Groups flagged ``small_n`` are drawn as open circles and say so in the legend.
+
+    Parameters
+    ----------
+    rates
+        Output of :func:`~toolkit.rates.reversal_rates` with one grouping column.
+    by
+        The grouping column; default the table's only one.
+    overall
+        Reference rate; default the pooled rate of the table (sum reversed / sum counted).
+    title
+        Chart title.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> from toolkit.rates import reversal_rates
+    >>> chart = chart_rates(reversal_rates(toolkit.load("demo"), by="circuit"))
+    >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
+    ['rule', 'rule', 'point']
+    """
+    import altair as alt
+
+    use_theme()
+    by = by or _single_group(rates)
+    table = _plain(rates)
+    table["sample"] = np.where(table["small_n"], "fewer than min_n cases", "enough cases")
+    pooled = overall if overall is not None else table["n_reversed"].sum() / table["n"].sum()
+    rule_text = _rule_text(table)
+    base = alt.Chart(table).encode(
+        y=alt.Y(
+            f"{by}:N",
+            sort=alt.EncodingSortField("rate", order="descending"),
+            title=by.replace("_", " "),
+        ),
+    )
+    intervals = base.mark_rule(strokeWidth=2, color="#1f5a96").encode(
+        x=alt.X(
+            "ci_low:Q",
+            axis=alt.Axis(format="%"),
+            title=f"Reversal rate, % of cases counted ({rule_text})",
+        ),
+        x2="ci_high:Q",
+        tooltip=_tooltip([by]),
+    )
+    points = base.mark_point(size=70, color="#1f5a96").encode(
+        x="rate:Q",
+        fill=alt.Fill(
+            "sample:N",
+            scale=alt.Scale(
+                domain=["enough cases", "fewer than min_n cases"], range=["#1f5a96", "white"]
+            ),
+            title="Sample size",
+        ),
+        tooltip=_tooltip([by]),
+    )
+    reference = (
+        alt.Chart(pd.DataFrame({"overall": [pooled]}))
+        .mark_rule(color="#888", strokeDash=[4, 4])
+        .encode(
+            x="overall:Q",
+            tooltip=[alt.Tooltip("overall:Q", format=RATE_FORMAT, title="overall rate")],
+        )
+    )
+    level = rates.attrs.get("level", 0.95)
+    return alt.layer(reference, intervals, points).properties(
+        title=alt.Title(
+            title or f"Reversal rate by {by.replace('_', ' ')}",
+            subtitle=f"{level:.0%} intervals; dashed line: overall rate {pooled:.1%}; {rule_text}",
+        ),
+        description=f"Reversal rate by {by} with {level:.0%} confidence intervals, sorted by "
+        "rate; open circles mark groups with fewer cases than the minimum.",
+        height=alt.Step(22),
+    )
+
+
+def _single_group(table: pd.DataFrame) -> str:
+    groups = _group_columns(table)
+    if len(groups) != 1:
+        raise ToolkitError(f"say which column to chart: by= one of {groups}")
+    return groups[0]
+
+
+def chart_heatmap(rates: pd.DataFrame, x: str, y: str, title: str | None = None) -> Any:
+    """Two groupings, rate as colour; n and interval in the tooltips, n in each cell.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> from toolkit.rates import reversal_rates
+    >>> r = reversal_rates(toolkit.load("demo"), by=["circuit", "claim_type"])
+    >>> chart_heatmap(r, x="claim_type", y="circuit").to_dict()["layer"][0]["mark"]["type"]
+    'rect'
+    """
+    import altair as alt
+
+    use_theme()
+    table = _plain(rates)
+    rule_text = _rule_text(table)
+    base = alt.Chart(table).encode(
+        x=alt.X(f"{x}:N", title=x.replace("_", " ")),
+        y=alt.Y(f"{y}:N", title=y.replace("_", " ")),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "rate:Q",
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(format="%", title="Reversal rate"),
+        ),
+        tooltip=_tooltip([x, y]),
+    )
+    labels = base.mark_text(fontSize=10).encode(
+        text=alt.Text("n:Q"),
+        color=alt.condition("datum.rate > 0.5 * 0.4", alt.value("white"), alt.value("#222")),
+    )
+    return alt.layer(cells, labels).properties(
+        title=alt.Title(
+            title or f"Reversal rate by {y.replace('_', ' ')} and {x.replace('_', ' ')}",
+            subtitle=f"colour: rate; number: cases counted; {rule_text}",
+        ),
+        description=f"Heatmap of reversal rates by {y} and {x}; each cell shows the number "
+        "of cases, the tooltip the rate and its interval.",
+    )
+
+
+def chart_funnel(
+    judges: pd.DataFrame, overall: float | None = None, title: str | None = None
+) -> Any:
+    """Judge raw rates against their number of cases, with 95% and 99.8% control limits.
+
+    Points outside the funnel differ from the overall rate by more than chance would make
+    likely at that number of cases.
+
+    Parameters
+    ----------
+    judges
+        Output of :func:`~toolkit.models.judge_effects` (``judge_id``, ``n``, ``n_reversed``,
+        ``raw_rate``).
+    overall
+        Centre line; default the pooled rate.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> from toolkit.models import judge_effects
+    >>> chart = chart_funnel(judge_effects(toolkit.load("demo")))
+    >>> sorted({layer["mark"]["type"] for layer in chart.to_dict()["layer"]})
+    ['line', 'point', 'rule']
+    """
+    import altair as alt
+    from scipy import stats
+
+    use_theme()
+    table = _plain(judges)
+    p = overall if overall is not None else table["n_reversed"].sum() / table["n"].sum()
+    grid = np.unique(np.geomspace(max(1, table["n"].min()), table["n"].max(), 120).round())
+    limits = []
+    for level, name in ((0.95, "95% limits"), (0.998, "99.8% limits")):
+        z = stats.norm.ppf(0.5 + level / 2)
+        half = z * np.sqrt(p * (1 - p) / grid)
+        for side, values in (("low", np.clip(p - half, 0, 1)), ("high", np.clip(p + half, 0, 1))):
+            limits.append(
+                pd.DataFrame({"n": grid, "limit": values, "band": name, "side": f"{name} {side}"})
+            )
+    lim = pd.concat(limits, ignore_index=True)
+    lines = (
+        alt.Chart(lim)
+        .mark_line(strokeDash=[4, 3])
+        .encode(
+            x=alt.X(
+                "n:Q",
+                scale=alt.Scale(type="log", nice=False, domain=[grid[0], grid[-1]]),
+                title="Cases counted per judge (log scale)",
+            ),
+            y=alt.Y("limit:Q", axis=alt.Axis(format="%")),
+            detail="side:N",
+            color=alt.Color(
+                "band:N", title="Control limits", scale=alt.Scale(range=["#888", "#d1495b"])
+            ),
+        )
+    )
+    center = alt.Chart(pd.DataFrame({"rate": [p]})).mark_rule(color="#444").encode(y="rate:Q")
+    extra = [c for c in ("party", "court") if c in table.columns]
+    points = (
+        alt.Chart(table)
+        .mark_point(filled=True, opacity=0.7, color="#1f5a96")
+        .encode(
+            x="n:Q",
+            y=alt.Y("raw_rate:Q", title=f"Judge's raw reversal rate, % ({_rule_text(table)})"),
+            tooltip=[
+                alt.Tooltip("judge_id:N", title="judge"),
+                "n:Q",
+                "n_reversed:Q",
+                alt.Tooltip("raw_rate:Q", format=RATE_FORMAT),
+                *extra,
+            ],
+        )
+    )
+    return alt.layer(lines, center, points).properties(
+        title=alt.Title(
+            title or "Funnel plot of judges' reversal rates",
+            subtitle=f"centre line: overall rate {p:.1%}; dashed: 95% and 99.8% "
+            "limits for a judge with that many cases",
+        ),
+        description="Each point is a judge: raw reversal rate against number of cases; "
+        "points outside the dashed funnel differ from the overall rate by more "
+        "than chance alone would make likely.",
+    )
+
+
+def chart_judge_effects(judges: pd.DataFrame, title: str | None = None) -> Any:
+    """Caterpillar plot: each judge's shrunk estimate and interval, sorted.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> from toolkit.models import judge_effects
+    >>> chart = chart_judge_effects(judge_effects(toolkit.load("demo")))
+    >>> chart.to_dict()["layer"][1]["mark"]["type"]
+    'point'
+    """
+    import altair as alt
+
+    use_theme()
+    table = _plain(judges)
+    table["sample"] = np.where(table["small_n"], "fewer than min_n cases", "enough cases")
+    method = ", ".join(sorted(set(table["method"].astype(str)))) if "method" in table else ""
+    base = alt.Chart(table).encode(
+        y=alt.Y(
+            "judge_id:N",
+            sort=alt.EncodingSortField("estimate", order="ascending"),
+            title="Judge",
+            axis=alt.Axis(labels=len(table) <= 60),
+        ),
+    )
+    tips = [
+        alt.Tooltip("judge_id:N", title="judge"),
+        "n:Q",
+        alt.Tooltip("raw_rate:Q", format=RATE_FORMAT, title="raw rate"),
+        alt.Tooltip("estimate:Q", format=RATE_FORMAT, title="shrunk estimate"),
+        alt.Tooltip("ci_low:Q", format=RATE_FORMAT),
+        alt.Tooltip("ci_high:Q", format=RATE_FORMAT),
+    ]
+    bars = base.mark_rule(color="#8d96a3").encode(
+        x=alt.X(
+            "ci_low:Q",
+            axis=alt.Axis(format="%"),
+            title=f"Estimated reversal propensity, % ({_rule_text(table)})",
+        ),
+        x2="ci_high:Q",
+        tooltip=tips,
+    )
+    points = base.mark_point(filled=True, size=25).encode(
+        x="estimate:Q",
+        color=alt.Color(
+            "sample:N",
+            title="Sample size",
+            scale=alt.Scale(
+                domain=["enough cases", "fewer than min_n cases"], range=["#1f5a96", "#edae49"]
+            ),
+        ),
+        tooltip=tips,
+    )
+    return alt.layer(bars, points).properties(
+        title=alt.Title(
+            title or "Judges' reversal propensities after shrinkage",
+            subtitle=f"method: {method}; intervals are posterior intervals",
+        ),
+        description="Caterpillar plot of each judge's shrunk reversal estimate with its "
+        "interval, sorted from lowest to highest.",
+        height=alt.Step(max(3, min(14, 900 // max(1, len(table))))),
+    )
+
+
+def chart_trend(trend: pd.DataFrame, by: str | None = None, title: str | None = None) -> Any:
+    """Rates by year (points with intervals) and the smooth logit trend with its band.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> from toolkit.models import trend
+    >>> chart = chart_trend(trend(toolkit.load("demo")))
+    >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
+    ['area', 'line', 'rule', 'point']
+    """
+    import altair as alt
+
+    use_theme()
+    table = _plain(trend)
+    color = {"color": alt.Color(f"{by}:N", title=by.replace("_", " "))} if by else {}
+    base = alt.Chart(table).encode(
+        x=alt.X("year:O", title="Year of decision"),
+    )
+    band = base.mark_area(opacity=0.2).encode(
+        y=alt.Y(
+            "fitted_low:Q",
+            axis=alt.Axis(format="%"),
+            title=f"Reversal rate, % of cases ({_rule_text(table)})",
+        ),
+        y2="fitted_high:Q",
+        **color,
+    )
+    line = base.mark_line().encode(y="fitted:Q", **color)
+    bars = base.mark_rule(opacity=0.6).encode(
+        y="ci_low:Q", y2="ci_high:Q", tooltip=_tooltip([c for c in [by, "year"] if c]), **color
+    )
+    points = base.mark_point(filled=True).encode(
+        y="rate:Q", tooltip=_tooltip([c for c in [by, "year"] if c]), **color
+    )
+    return alt.layer(band, line, bars, points).properties(
+        title=alt.Title(
+            title or "Reversal rate over time",
+            subtitle="points: yearly rate with interval; line and band: smooth "
+            "logit trend with its 95% band",
+        ),
+        description="Yearly reversal rates with confidence intervals and a smoothed logistic "
+        "trend with its confidence band.",
+    )
+
+
+def chart_panels(rates: pd.DataFrame, title: str | None = None) -> Any:
+    """Reversal rate by panel composition (RRR ... DDD) with intervals.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> from toolkit.panels import panel_composition
+    >>> chart = chart_panels(panel_composition(toolkit.load("demo")).rates)
+    >>> chart.to_dict()["layer"][0]["mark"]["type"]
+    'rule'
+    """
+    import altair as alt
+
+    use_theme()
+    table = _plain(rates[rates["composition"].notna()])
+    base = alt.Chart(table).encode(
+        x=alt.X(
+            "composition:N",
+            sort=["RRR", "RRD", "RDD", "DDD"],
+            title="Panel composition (appointing party: R Republican, D Democratic)",
+        ),
+    )
+    bars = base.mark_rule(strokeWidth=2).encode(
+        y=alt.Y(
+            "ci_low:Q",
+            axis=alt.Axis(format="%"),
+            title=f"Reversal rate, % of cases ({_rule_text(table)})",
+        ),
+        y2="ci_high:Q",
+        tooltip=_tooltip(["composition"]),
+    )
+    points = base.mark_point(filled=True, size=80).encode(
+        y="rate:Q", tooltip=_tooltip(["composition"])
+    )
+    return alt.layer(bars, points).properties(
+        title=alt.Title(
+            title or "Reversal rate by panel composition",
+            subtitle="number of Democratic appointees on a three-judge panel",
+        ),
+        description="Reversal rates with confidence intervals for panels with 0, 1, 2 and 3 "
+        "Democratic appointees.",
+        width=360,
+    )
+
+
+def chart_rule_sensitivity(
+    sensitivity: pd.DataFrame, by: str | None = None, title: str | None = None
+) -> Any:
+    """The same rates under each reversal rule, side by side.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> from toolkit.rates import rule_sensitivity
+    >>> chart = chart_rule_sensitivity(rule_sensitivity(toolkit.load("demo"), by="circuit"))
+    >>> chart.to_dict()["layer"][1]["encoding"]["color"]["field"]
+    'rule'
+    """
+    import altair as alt
+
+    use_theme()
+    table = _plain(sensitivity)
+    groups = _group_columns(table)
+    by = by or (groups[0] if groups else None)
+    if by is None:
+        table["group"] = "all cases"
+        by = "group"
+    base = alt.Chart(table).encode(
+        y=alt.Y(f"{by}:N", title=by.replace("_", " ")),
+        yOffset=alt.YOffset("rule:N"),
+        color=alt.Color("rule:N", title="Reversal rule"),
+    )
+    bars = base.mark_rule().encode(
+        x=alt.X("ci_low:Q", axis=alt.Axis(format="%"), title="Reversal rate, % of cases counted"),
+        x2="ci_high:Q",
+        tooltip=[*_tooltip([by]), "rule:N", "n_excluded:Q"],
+    )
+    points = base.mark_point(filled=True).encode(
+        x="rate:Q",
+        tooltip=[*_tooltip([by]), "rule:N", "n_excluded:Q"],
+    )
+    return alt.layer(bars, points).properties(
+        title=alt.Title(
+            title or "How the definition of reversal moves the rate",
+            subtitle="the same cases counted under each reversal rule",
+        ),
+        description="Reversal rates under each reversal rule, side by side per group.",
+        height=alt.Step(10),
+    )
+
+
+def save_chart(chart: Any, path: str | Path, formats: Sequence[str] | None = None) -> list[Path]:
+    """Write a chart to ``.html`` (JavaScript inlined, works offline), ``.png`` or ``.svg``.
+
+    Parameters
+    ----------
+    chart
+        An Altair chart.
+    path
+        Target file. With a suffix, that one format; without, every format in ``formats``.
+    formats
+        Formats to write when ``path`` has no suffix (default ``html``, ``png``, ``svg``).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    path = Path(path)
+    allowed = ("html", "png", "svg")
+    if path.suffix:
+        targets = [path]
+    else:
+        targets = [path.with_suffix(f".{f}") for f in (formats or allowed)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for target in targets:
+        fmt = target.suffix.lstrip(".").lower()
+        if fmt not in allowed:
+            raise ToolkitError(f"cannot save a chart as .{fmt}; expected one of {allowed}")
+        if fmt == "html":
+            chart.save(str(target), format="html", inline=True)
+        elif fmt == "png":
+            chart.save(str(target), format="png", scale_factor=2)
+        else:
+            chart.save(str(target), format="svg")
+        written.append(target)
+    return written
