@@ -46,6 +46,7 @@ __all__ = [
     "judge_effects",
     "krippendorff_alpha",
     "load",
+    "outcome_table",
     "MappingError",
     "panel_composition",
     "proportion_ci",
@@ -71,6 +72,7 @@ _LAZY = {
     "get_rule": "toolkit.outcomes",
     "rollup": "toolkit.outcomes",
     "rollup_claims": "toolkit.outcomes",
+    "outcome_table": "toolkit.outcomes",
     "load": "toolkit.sources",
     "simulate_petitions": "toolkit.simulate",
     "proportion_ci": "toolkit.rates",
@@ -109,7 +111,14 @@ if TYPE_CHECKING:
         save_chart,
     )
     from toolkit.models import fit_reversal_model, judge_effects, pseudonym, trend
-    from toolkit.outcomes import RULES, apply_rule, get_rule, rollup, rollup_claims
+    from toolkit.outcomes import (
+        RULES,
+        apply_rule,
+        get_rule,
+        outcome_table,
+        rollup,
+        rollup_claims,
+    )
     from toolkit.panels import panel_composition
     from toolkit.rates import compare_rates, proportion_ci, reversal_rates, rule_sensitivity
     from toolkit.reliability import (

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from toolkit.schema import CaseData
 
-__all__ = ["RULES", "Rule", "apply_rule", "get_rule", "rollup", "rollup_claims"]
+__all__ = ["RULES", "Rule", "apply_rule", "get_rule", "outcome_table", "rollup", "rollup_claims"]
 
 REVERSALS = frozenset({"reversed", "reversed_remanded"})
 VACATURS = frozenset({"vacated", "vacated_remanded"})
@@ -240,3 +240,35 @@ def rollup_claims(claims: pd.DataFrame) -> pd.Series:
         index=pd.Index(list(sets), dtype="str", name="case_id"),
         name="outcome",
     )
+
+
+def outcome_table(data: CaseData) -> pd.DataFrame:
+    """How many cases have each outcome, and how each named rule counts it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outcome``, ``n``, ``share``, then one column per named rule holding ``1``, ``0`` or
+        ``excluded``; outcomes that never occur are left out.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> table = outcome_table(toolkit.load("demo"))
+    >>> table.loc[table["outcome"] == "dismissed", ["disturbed", "appellant_win"]].values.tolist()
+    [['excluded', '0']]
+    """
+    import pandas as pd
+
+    counts = data.cases["outcome"].astype("str").value_counts()
+    rows = []
+    for outcome in OUTCOMES:
+        n = int(counts.get(outcome, 0))
+        if n == 0:
+            continue
+        row: dict[str, Any] = {"outcome": outcome, "n": n, "share": n / len(data.cases)}
+        for name, rule in RULES.items():
+            value = rule.mapping[outcome]
+            row[name] = "excluded" if value is None else str(value)
+        rows.append(row)
+    return pd.DataFrame(rows)

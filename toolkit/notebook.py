@@ -1,0 +1,494 @@
+"""What a report notebook calls: parameters, the prepared data, and its outputs.
+
+A report notebook stays thin: one ``parameters`` cell of plain literals, then::
+
+    report = Report.start("circuits", data=data, mapping=mapping, rule=rule, ...)
+    rates = toolkit.reversal_rates(report.data, by="circuit", rule=rule, min_n=min_n)
+    report.table("rates_by_circuit", rates)
+    report.figure("rates_by_circuit", toolkit.chart_rates(rates))
+    report.md(describe_rates(rates, "circuit"))
+    report.finish()
+
+:class:`Report` loads and filters the data, shows a banner saying which data (fingerprint),
+rule, filters and version produced the report (and that demo data are simulated), writes every
+table to ``tables/*.csv`` and every chart to ``figures/*.png`` and ``*.svg``, and records headline
+numbers in ``summary.json``. Charts display interactively and offline, in JupyterLab and in the
+HTML export alike. The ``describe_*`` functions turn results into sentences, so the numbers in the
+prose always come from the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import ToolkitError
+
+__all__ = [
+    "PARAMETERS",
+    "Report",
+    "check_parameters",
+    "coverage",
+    "data_fingerprint",
+    "describe_comparison",
+    "describe_judges",
+    "describe_rates",
+    "describe_rule_sensitivity",
+    "describe_trend",
+]
+
+PARAMETERS: dict[str, Any] = {
+    "data": "demo",
+    "mapping": None,
+    "rule": "disturbed",
+    "circuits": None,
+    "claim_types": None,
+    "years": None,
+    "min_n": 30,
+    "anonymize_judges": False,
+    "output_dir": None,
+}
+"""The parameters every report notebook takes, with their defaults."""
+
+
+def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate report parameters at once; raise one error listing every problem.
+
+    Unknown keys are kept (a notebook may take more). Returns the parameters with defaults
+    filled in and values normalised (a single circuit becomes a one-element list).
+
+    Examples
+    --------
+    >>> check_parameters({"circuits": "ca9"})["circuits"]
+    ['ca9']
+    >>> check_parameters({"rule": "strict", "circuits": ["ca14"]})
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: bad report parameters:
+      - rule: unknown reversal rule 'strict'; expected one of reversed, disturbed, appellant_win or a mapping from outcome to 1, 0 or None
+      - circuits: unknown circuit(s) ca14; expected among ca1, ca2, ca3, ca4, ca5, ca6, ca7, ca8, ca9, ca10, ca11, cadc, cafc
+    """  # noqa: E501
+    from toolkit.outcomes import get_rule
+    from toolkit.schema import CIRCUITS
+    from toolkit.sources import SOURCES
+
+    p = {**PARAMETERS, **dict(params)}
+    problems = []
+    try:
+        get_rule(p["rule"])
+    except ToolkitError as exc:
+        problems.append(f"rule: {exc}")
+    for key in ("circuits", "claim_types"):
+        value = p[key]
+        if isinstance(value, str):
+            p[key] = value = [value]
+        if value is not None and not isinstance(value, list | tuple):
+            problems.append(f"{key}: expected a list or None, not {value!r}")
+    if p["circuits"]:
+        unknown = [c for c in p["circuits"] if c not in CIRCUITS]
+        if unknown:
+            problems.append(f"circuits: unknown circuit(s) {', '.join(map(str, unknown))}; "
+                            f"expected among {', '.join(CIRCUITS)}")
+    years = p["years"]
+    if years is not None:
+        ok = (isinstance(years, list | tuple) and len(years) == 2
+              and all(isinstance(y, int) for y in years) and years[0] <= years[1])
+        if not ok:
+            problems.append(f"years: expected [first, last] with first <= last, not {years!r}")
+    if not isinstance(p["min_n"], int) or isinstance(p["min_n"], bool) or p["min_n"] < 0:
+        problems.append(f"min_n: expected a whole number >= 0, not {p['min_n']!r}")
+    if not isinstance(p["anonymize_judges"], bool):
+        problems.append(f"anonymize_judges: expected true or false, not {p['anonymize_judges']!r}")
+    data = p["data"]
+    if not isinstance(data, str) or not data:
+        problems.append(f"data: expected a source name or a path, not {data!r}")
+    elif data not in SOURCES and not Path(data).exists():
+        problems.append(f"data: {data!r} is neither a known source ({', '.join(SOURCES)}) "
+                        "nor an existing file")
+    if p["mapping"] is not None and not Path(p["mapping"]).exists():
+        problems.append(f"mapping: file not found: {p['mapping']}")
+    if problems:
+        raise ToolkitError("bad report parameters:\n  - " + "\n  - ".join(problems))
+    return p
+
+
+def _sha(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths, key=str):
+        digest.update(path.name.encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def data_fingerprint(data: str, mapping: str | None = None) -> str:
+    """A short fingerprint of the files behind a dataset, without loading it.
+
+    A source name covers the source's files (the demo folder, or the fetched raw files); a
+    path covers the file, its mapping, and the files a mapping names.
+    """
+    from toolkit import paths
+    from toolkit.sources import SOURCES
+
+    files: list[Path] = []
+    if data == "demo":
+        files = [p for p in paths.demo_dir().iterdir() if p.is_file()]
+    elif data in SOURCES:
+        folder = paths.raw_dir() / data
+        files = [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+    else:
+        files = [Path(data)]
+        for m in (mapping, data):
+            if m and Path(m).suffix.lower() in (".yml", ".yaml"):
+                files.append(Path(m))
+                files += _mapping_files(Path(m))
+    return _sha([f for f in dict.fromkeys(files) if f.exists()])
+
+
+def _mapping_files(path: Path) -> list[Path]:
+    import yaml
+
+    try:
+        m = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    names = [m.get("file")] + [(m.get(k) or {}).get("file") for k in ("claims", "judges")]
+    return [path.parent / n for n in names if isinstance(n, str)]
+
+
+def coverage(data: Any, rows: str = "year", columns: str = "circuit") -> Any:
+    """Number of cases by two columns (e.g. year by circuit), with totals.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> table = coverage(toolkit.load("demo"))
+    >>> int(table.loc[table["year"] == "all", "all"].item())
+    8000
+    """
+    import pandas as pd
+
+    cases = data.cases
+    if columns not in cases.columns or cases[columns].isna().all():
+        table = cases.groupby(rows, dropna=False).size().rename("all").reset_index()
+        total = pd.DataFrame({rows: ["all"], "all": [int(table["all"].sum())]})
+        return pd.concat([table.astype({rows: "str"}), total], ignore_index=True)
+    table = pd.crosstab(cases[rows].astype("str"), cases[columns].astype("str").fillna("none"),
+                        margins=True, margins_name="all", dropna=False)
+    ordered = [c for c in cases[columns].cat.categories if c in table.columns] \
+        if isinstance(cases[columns].dtype, pd.CategoricalDtype) else list(table.columns[:-1])
+    table = table[[*ordered, *[c for c in table.columns if c not in ordered]]]
+    table.columns.name = None
+    return table.reset_index()
+
+
+def _pct(value: float) -> str:
+    return "n/a" if value != value else f"{100 * value:.1f}%"
+
+
+def describe_rates(rates: Any, by: str | None = None) -> str:
+    """Sentences on a rates table: overall rate, range, small groups.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> rates = toolkit.reversal_rates(toolkit.load("demo"), by="circuit")
+    >>> describe_rates(rates, "circuit").split(".")[0]
+    'Of 7,540 cases counted under the disturbed rule, 856 (11.4%) were reversed'
+    """
+    n, x = int(rates["n"].sum()), int(rates["n_reversed"].sum())
+    rule = rates["rule"].iloc[0] if len(rates) else ""
+    text = (f"Of {n:,} cases counted under the {rule} rule, {x:,} ({_pct(x / n if n else float('nan'))})"
+            f" were reversed; {int(rates['n_excluded'].sum()):,} more cases were left out of the "
+            "denominator by the rule.")
+    if by and len(rates) > 1:
+        ranked = rates[rates["n"] > 0].sort_values("rate")
+        lo, hi = ranked.iloc[0], ranked.iloc[-1]
+        text += (f" By {by.replace('_', ' ')}, the rate ranges from {_pct(lo['rate'])} "
+                 f"({lo[by]}, n = {int(lo['n']):,}; 95% interval {_pct(lo['ci_low'])} to "
+                 f"{_pct(lo['ci_high'])}) to {_pct(hi['rate'])} ({hi[by]}, n = {int(hi['n']):,}; "
+                 f"{_pct(hi['ci_low'])} to {_pct(hi['ci_high'])}).")
+        small = rates[rates["small_n"]]
+        if len(small):
+            text += (f" {len(small)} group(s) have fewer cases than the minimum and are marked: "
+                     f"{', '.join(map(str, small[by]))}.")
+    return text
+
+
+def describe_comparison(comparison: Any, by: str) -> str:
+    """Sentences on :func:`~toolkit.rates.compare_rates`: the test and who stands out."""
+    test = comparison.test.iloc[0]
+    g = comparison.groups
+    p = test["p_value"]
+    p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    stat = (f"chi-square = {test['statistic']:.1f}, df = {int(test['df'])}, "
+            if test["test"] == "chi_square" else f"{test['test']}, ")
+    verdict = "differ" if p < 0.05 else "do not differ detectably"
+    text = f"Rates {verdict} across the {int(test['n_groups'])} groups ({stat}{p_text}). "
+    sig = g[g["significant"]]
+    correction = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg"}[g["correction"].iloc[0]]
+    if len(sig):
+        above = sig[sig["diff_rest"] > 0][by].astype(str).tolist()
+        below = sig[sig["diff_rest"] < 0][by].astype(str).tolist()
+        parts = []
+        if above:
+            parts.append(f"above the rest: {', '.join(above)}")
+        if below:
+            parts.append(f"below the rest: {', '.join(below)}")
+        text += (f"Compared one by one with the rest of the data ({correction} correction), "
+                 f"{len(sig)} of {len(g)} differ ({'; '.join(parts)}).")
+    else:
+        text += f"No group differs from the rest after {correction} correction."
+    return text
+
+
+def describe_rule_sensitivity(sensitivity: Any) -> str:
+    """How much the choice of reversal rule moves the overall rate."""
+    totals = sensitivity.groupby("rule", sort=False)[["n", "n_reversed"]].sum()
+    rates = totals["n_reversed"] / totals["n"]
+    parts = [f"{rule}: {_pct(rate)} of {int(totals.loc[rule, 'n']):,}" for rule, rate in
+             rates.items()]
+    spread = 100 * (rates.max() - rates.min())
+    return (f"The overall rate under each rule is {'; '.join(parts)}. The choice of rule moves "
+            f"it by {spread:.1f} percentage points.")
+
+
+def describe_trend(trend: Any) -> str:
+    """The first and last year's rates and the fitted change."""
+    t = trend.dropna(subset=["fitted"]).sort_values("year")
+    if t.empty:
+        return "Too few cases per year to fit a trend."
+    first, last = t.iloc[0], t.iloc[-1]
+    return (f"The fitted rate moves from {_pct(first['fitted'])} in {int(first['year'])} "
+            f"(95% band {_pct(first['fitted_low'])} to {_pct(first['fitted_high'])}) to "
+            f"{_pct(last['fitted'])} in {int(last['year'])} ({_pct(last['fitted_low'])} to "
+            f"{_pct(last['fitted_high'])}).")
+
+
+def describe_judges(judges: Any, min_n: int) -> str:
+    """How many judges, how many below the minimum, and the spread after shrinkage."""
+    enough = judges[~judges["small_n"]]
+    text = (f"{len(judges):,} judges; {len(judges) - len(enough):,} sat on fewer than {min_n} "
+            "counted cases and are marked as too few to judge. ")
+    if len(enough):
+        text += (f"Among the others, raw rates range from {_pct(enough['raw_rate'].min())} to "
+                 f"{_pct(enough['raw_rate'].max())}; after shrinkage the estimates range from "
+                 f"{_pct(enough['estimate'].min())} to {_pct(enough['estimate'].max())}.")
+    return text
+
+
+class Report:
+    """The state of one report notebook: prepared data, outputs, headline numbers.
+
+    Use :meth:`start`; then :meth:`table`, :meth:`figure`, :meth:`md`, :meth:`headline`, and
+    :meth:`finish` at the end.
+    """
+
+    def __init__(self, name: str, params: dict[str, Any], data: Any, out: Path) -> None:
+        self.name = name
+        self.params = params
+        self.data = data
+        self.out = out
+        self.tables: list[str] = []
+        self.figures: list[str] = []
+        self.numbers: dict[str, Any] = {}
+        self.notes: list[str] = []
+        self.status = "ok"
+        self.started = time.perf_counter()
+
+    @classmethod
+    def start(cls, name: str, **params: Any) -> Report:
+        """Check the parameters, load and filter the data, and show the banner."""
+        import toolkit
+        from toolkit import paths
+
+        p = check_parameters(params)
+        options = {"mapping": p["mapping"]} if p["mapping"] else {}
+        raw = toolkit.load(p["data"], **options)
+        data = toolkit.apply_rule(_filter(raw, p), p["rule"])
+        slug = Path(p["data"]).stem if p["data"] not in toolkit.sources.SOURCES else p["data"]
+        out = Path(p["output_dir"]) if p["output_dir"] else paths.reports_dir() / slug / name
+        out.mkdir(parents=True, exist_ok=True)
+        report = cls(name, p, data, out)
+        report.numbers["cases_loaded"] = len(raw.cases)
+        report.numbers["cases_after_filters"] = len(data.cases)
+        report.banner()
+        return report
+
+    # -- display -----------------------------------------------------------------------------
+
+    def _display(self, bundle: dict[str, Any]) -> None:
+        from IPython.display import display
+
+        display(bundle, raw=True)
+
+    def md(self, text: str) -> None:
+        """Show Markdown (prose with numbers computed from the data)."""
+        self._display({"text/markdown": text, "text/plain": text})
+
+    def banner(self) -> None:
+        """Which data, fingerprint, rule, filters and version made this report."""
+        import toolkit
+
+        meta = self.data.meta
+        filters = {k: self.params[k] for k in ("circuits", "claim_types", "years")
+                   if self.params[k] is not None}
+        lines = [
+            f"**Data:** `{self.params['data']}` (source `{meta.get('source', '')}`), "
+            f"fingerprint `{data_fingerprint(self.params['data'], self.params['mapping'])}`; "
+            f"{self.numbers['cases_after_filters']:,} of {self.numbers['cases_loaded']:,} cases "
+            f"after filters {json.dumps(filters) if filters else '(none)'}.",
+            f"**Reversal rule:** `{meta['rule']['name']}`: {meta['rule']['description']}.",
+            f"**Made by** appellate toolkit {toolkit.__version__} on "
+            f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.",
+        ]
+        if meta.get("simulated"):
+            lines.insert(0, "> **SIMULATED DATA.** These cases and judges are fictional, drawn "
+                            "by `toolkit.simulate` with planted effects. Nothing here describes "
+                            "real courts or real judges.")
+        self.md("\n\n".join(lines))
+
+    def table(self, name: str, frame: Any, caption: str | None = None) -> None:
+        """Write ``tables/<name>.csv`` and show the table (rates as percentages)."""
+        import pandas as pd
+
+        folder = self.out / "tables"
+        folder.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(folder / f"{name}.csv", index=False)
+        self.tables.append(name)
+        shown = frame.copy()
+        for col in shown.columns:
+            if col in ("rate", "ci_low", "ci_high", "raw_rate", "estimate", "fitted",
+                       "fitted_low", "fitted_high", "rate_rest", "ame") or col.startswith("diff_"):
+                shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
+            elif col in ("p_value", "p_adjusted"):
+                shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else
+                                            "<0.001" if v < 0.001 else f"{v:.3f}")
+        title = f"<p><b>{html.escape(caption or name.replace('_', ' '))}</b></p>"
+        self._display({"text/html": title + shown.to_html(index=False, na_rep=""),
+                       "text/plain": shown.to_string(index=False)})
+
+    def figure(self, name: str, chart: Any) -> None:
+        """Write ``figures/<name>.png`` and ``.svg`` and show the chart, interactive offline."""
+        from toolkit.charts import save_chart
+
+        save_chart(chart, self.out / "figures" / name, formats=("png", "svg"))
+        self.figures.append(name)
+        self._display({"text/html": _embed(chart.to_dict()),
+                       "text/plain": f"[chart: {chart.to_dict().get('description', name)}]"})
+
+    def headline(self, **numbers: Any) -> None:
+        """Record headline numbers for ``summary.json``."""
+        for key, value in numbers.items():
+            self.numbers[key] = _jsonable(value)
+
+    def require(self, *needs: str) -> bool:
+        """True when the data have what a section needs; else say so, and return False.
+
+        ``needs`` are table names (``"votes"``, ``"judges"``) or ``"table.column"``
+        (``"judges.party"``, ``"cases.claim_type"``).
+        """
+        missing = []
+        for need in needs:
+            table_name, _, column = need.partition(".")
+            table = getattr(self.data, table_name, None)
+            if table is None or (column and (column not in table.columns
+                                             or table[column].isna().all())):
+                missing.append(need)
+        if missing:
+            self.skip(f"these data have no {', '.join(missing)}, which this section needs.")
+            return False
+        return True
+
+    def skip(self, reason: str) -> None:
+        """Say plainly why the rest of this report does not apply to these data."""
+        self.status = "skipped"
+        self.notes.append(reason)
+        self.md(f"> **Skipped:** {reason}")
+
+    def finish(self) -> dict[str, Any]:
+        """Write ``summary.json`` and return its content."""
+        import toolkit
+
+        meta = self.data.meta
+        summary = {
+            "report": self.name,
+            "status": self.status,
+            "parameters": self.params,
+            "data": self.params["data"],
+            "data_fingerprint": data_fingerprint(self.params["data"], self.params["mapping"]),
+            "source": meta.get("source"),
+            "simulated": bool(meta.get("simulated", False)),
+            "rule": meta["rule"]["name"],
+            "package_version": toolkit.__version__,
+            "headline": self.numbers,
+            "tables": self.tables,
+            "figures": self.figures,
+            "notes": self.notes,
+            "seconds_in_notebook": round(time.perf_counter() - self.started, 2),
+        }
+        (self.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+        return summary
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        import numpy as np
+
+        if isinstance(value, np.generic):
+            return value.item()
+    except ImportError:  # pragma: no cover
+        pass
+    return value
+
+
+def _filter(data: Any, p: Mapping[str, Any]) -> Any:
+    cases = data.cases
+    keep = cases.index == cases.index
+    if p["circuits"]:
+        keep &= cases["circuit"].astype("str").isin(p["circuits"]).to_numpy()
+    if p["claim_types"]:
+        keep &= cases["claim_type"].isin(p["claim_types"]).to_numpy()
+    if p["years"]:
+        keep &= cases["year"].between(p["years"][0], p["years"][1]).fillna(False).to_numpy()
+    if keep.all():
+        return data
+    kept = cases[keep].reset_index(drop=True)
+    ids = set(kept["case_id"])
+    changes: dict[str, Any] = {"cases": kept}
+    for name in ("claims", "votes"):
+        table = getattr(data, name)
+        if table is not None:
+            changes[name] = table[table["case_id"].isin(ids)].reset_index(drop=True)
+    meta = dict(data.meta)
+    meta["filters"] = {k: p[k] for k in ("circuits", "claim_types", "years") if p[k]}
+    changes["meta"] = meta
+    return data.replace(**changes)
+
+
+_BUNDLE_SENT = False
+
+
+def _embed(spec: dict[str, Any]) -> str:
+    """HTML that draws a Vega-Lite spec with the vega-embed bundle, inlined once per kernel."""
+    global _BUNDLE_SENT
+    import vl_convert
+
+    div = f"chart-{uuid.uuid4().hex[:12]}"
+    head = ""
+    if not _BUNDLE_SENT:
+        bundle = vl_convert.javascript_bundle()
+        head = f'<script type="text/javascript">{bundle}</script>'
+        _BUNDLE_SENT = True
+    payload = json.dumps(spec).replace("</", "<\\/")
+    return (
+        f'{head}<div class="appellate-chart" id="{div}"></div>'
+        f'<script type="text/javascript">vegaEmbed("#{div}", {payload}, '
+        '{"actions": false}).catch(console.error);</script>'
+    )
