@@ -33,7 +33,7 @@ format: $(STAMP) ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format toolkit tests benchmarks
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 demo: $(STAMP) ## regenerate the simulated demo data (byte for byte)
 	$(BIN)/appellate demo

@@ -1,0 +1,255 @@
+"""The report runner: every notebook through papermill, failures, incremental builds, HTML."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from toolkit import paths
+from toolkit.cli import main
+from toolkit.errors import ToolkitError
+from toolkit.reports import build_reports, load_manifest, plan_jobs
+
+ROOT = paths.home()
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Every report of the project's manifest, built once on the demo data."""
+    out = tmp_path_factory.mktemp("reports")
+    results = build_reports(ROOT / "reports.yml", out_dir=out)
+    return out, results
+
+
+def test_manifest_covers_every_notebook():
+    manifest = load_manifest(ROOT / "reports.yml")
+    assert sorted(manifest["reports"]) == NOTEBOOKS
+
+
+def test_every_demo_report_builds(built):
+    out, results = built
+    assert {r.status for r in results} == {"ok"}, [(r.job.label, r.error) for r in results]
+    labels = sorted(r.job.label for r in results)
+    assert labels == ["demo/circuits", "demo/judges", "demo/judges__circuits-ca9", "demo/models",
+                      "demo/overview", "demo/panels", "demo/trends"]
+    for r in results:
+        folder = r.job.out
+        summary = json.loads((folder / "summary.json").read_text())
+        assert summary["status"] == "ok" and summary["simulated"] is True
+        assert summary["build_key"] == r.job.key
+        assert summary["package_version"] and summary["data_fingerprint"]
+        assert (folder / "index.html").exists() and (folder / f"{r.job.report}.ipynb").exists()
+        for table in summary["tables"]:
+            assert (folder / "tables" / f"{table}.csv").exists()
+        for figure in summary["figures"]:
+            assert (folder / "figures" / f"{figure}.png").exists()
+            assert (folder / "figures" / f"{figure}.svg").exists()
+    index = (out / "index.html").read_text()
+    assert "SIMULATED DATA" in index and index.count('href="demo/') == 7
+
+
+def test_demo_report_numbers(built):
+    out, _ = built
+    demo = out / "demo"
+    circuits = json.loads((demo / "circuits" / "summary.json").read_text())["headline"]
+    rates = pd.read_csv(demo / "circuits" / "tables" / "rates_by_circuit.csv")
+    assert circuits["overall_rate"] == pytest.approx(rates["n_reversed"].sum() / rates["n"].sum())
+    assert circuits["homogeneity_p"] < 1e-10 and circuits["circuits_differing"] >= 6
+    ledger = pd.read_csv(demo / "overview" / "tables" / "ledger.csv")
+    assert (ledger["read"] == ledger["kept"] + ledger["excluded"]).all()
+    ca9 = pd.read_csv(demo / "judges__circuits-ca9" / "tables" / "judge_estimates.csv")
+    assert ca9["judge_id"].str.startswith(("J09", "D09")).all()
+    panels = pd.read_csv(demo / "panels" / "tables" / "rates_by_composition.csv")
+    assert panels["composition"].tolist() == ["RRR", "RRD", "RDD", "DDD"]
+    coef = pd.read_csv(demo / "models" / "tables" / "coefficients.csv")
+    assert coef.loc[coef["term"] == "year", "estimate"].item() < 0  # the planted decline
+    trend = json.loads((demo / "trends" / "summary.json").read_text())["headline"]
+    assert trend["fitted_first"] > trend["fitted_last"]
+
+
+def test_no_op_rebuild_and_force(built):
+    out, _ = built
+    again = build_reports(ROOT / "reports.yml", out_dir=out)
+    assert {r.status for r in again} == {"unchanged"}
+    forced = build_reports(ROOT / "reports.yml", out_dir=out, only=["models"], force=True)
+    assert [r.status for r in forced] == ["ok"]
+
+
+def test_html_has_no_code_and_no_network_reference(built):
+    out, _ = built
+    page = (out / "demo" / "circuits" / "index.html").read_text()
+    assert "report = Report.start" not in page  # no code cells
+    assert "<script src=" not in page
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page
+    assert page.count('class="appellate-chart"') == 2
+
+
+def _manifest(tmp_path, reports, notebooks=None):
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir(exist_ok=True)
+    for name in notebooks or []:
+        shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", nb_dir)
+    import yaml
+
+    (tmp_path / "reports.yml").write_text(yaml.safe_dump({"defaults": {"data": "demo"},
+                                                          "reports": reports}))
+    return tmp_path / "reports.yml"
+
+
+def _notebook(path, source):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('data = "demo"\noutput_dir = None')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+
+
+def test_bad_parameters_fail_before_any_kernel(tmp_path):
+    manifest = _manifest(tmp_path, {"circuits": [{"circuits": ["ca14"]}, {"rule": "strict"}],
+                                    "overview": {"data": "no/such/file.csv"}},
+                         notebooks=["circuits", "overview"])
+    with pytest.raises(ToolkitError) as e:
+        build_reports(manifest, out_dir=tmp_path / "out")
+    text = str(e.value)
+    assert "ca14" in text and "strict" in text and "no/such/file.csv" in text
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(ToolkitError, match="no such report"):
+        plan_jobs(load_manifest(manifest), only=["nope"])
+
+
+def test_a_failing_and_a_hanging_notebook_leave_the_others(tmp_path, capsys):
+    manifest = _manifest(tmp_path, {"overview": {}, "broken": {}, "slow": {}},
+                         notebooks=["overview"])
+    _notebook(tmp_path / "notebooks" / "broken.ipynb", "raise ValueError('planted failure')")
+    _notebook(tmp_path / "notebooks" / "slow.ipynb", "import time\ntime.sleep(120)")
+    out = tmp_path / "out"
+    os.environ["APPELLATE_REPORTS"] = str(out)
+    try:
+        code = main(["report", "--manifest", str(manifest), "--timeout", "40"])
+    finally:
+        del os.environ["APPELLATE_REPORTS"]
+    assert code == 1
+    printed = capsys.readouterr()
+    # cell 4 of the executed notebook: papermill inserts the injected-parameters cell
+    assert "FAILED demo/broken: cell 4: ValueError: planted failure" in printed.out
+    assert "timed out after 40 s" in printed.out
+    broken = json.loads((out / "demo" / "broken" / "summary.json").read_text())
+    assert broken["status"] == "failed" and "planted failure" in broken["error"]
+    assert (out / "demo" / "broken" / "broken.ipynb").exists()  # the partial notebook is kept
+    assert "planted failure" in (out / "demo" / "broken" / "index.html").read_text()
+    assert json.loads((out / "demo" / "overview" / "summary.json").read_text())["status"] == "ok"
+    index = (out / "index.html").read_text()
+    assert "planted failure" in index and "timed out" in index
+
+
+def test_papermill_by_hand_with_the_project_kernel(tmp_path):
+    env = {**os.environ, "APPELLATE_REPORTS": str(tmp_path / "reports")}
+    run = subprocess.run(
+        [sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "circuits.ipynb"),
+         str(tmp_path / "out.ipynb"), "-p", "data", "demo", "-p", "rule", "reversed"],
+        capture_output=True, text=True, env=env, cwd=ROOT / "notebooks", timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    summary = json.loads((tmp_path / "reports" / "demo" / "circuits" / "summary.json").read_text())
+    assert summary["rule"] == "reversed" and summary["headline"]["overall_rate"] == 0.0
+
+
+def _chromium():
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(not _chromium(), reason="chromium is not installed (apt-get install chromium)")
+def test_reports_render_in_a_real_browser(built):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    out, results = built
+    pages = [out / "index.html"] + [r.job.out / "index.html" for r in results]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=_chromium(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        for page_path in pages:
+            page = browser.new_page()
+            errors, outside = [], []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: outside.append(r.url)
+                    if not r.url.startswith(("file://", "data:", "blob:", "about:")) else None)
+            page.goto(page_path.as_uri())
+            page.wait_for_load_state("load")
+            charts = page.locator(".appellate-chart")
+            count = charts.count()
+            for i in range(count):
+                charts.nth(i).locator("svg, canvas").first.wait_for(timeout=20000)
+            assert errors == [], (page_path, errors)
+            assert outside == [], (page_path, outside)
+            page.close()
+        browser.close()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_jupyterlab_lists_the_notebooks_and_the_project_kernel(tmp_path):
+    port = _free_port()
+    token = "appellate-test"
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+         "--ServerApp.open_browser=False", "--allow-root"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True,
+    )
+    try:
+        def get(path):
+            req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                         headers={"Authorization": f"token {token}"})
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                return json.loads(resp.read())
+
+        deadline = time.time() + 60
+        while True:
+            try:
+                get("/api/status")
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+        listed = sorted(item["name"] for item in get("/api/contents")["content"])
+        assert [f"{name}.ipynb" for name in NOTEBOOKS] == [n for n in listed if n.endswith(".ipynb")]
+        kernels = get("/api/kernelspecs")["kernelspecs"]
+        assert "appellate" in kernels, sorted(kernels)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+
+
+def test_notebooks_are_committed_clean_with_one_parameters_cell():
+    for name in NOTEBOOKS:
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, name
+        assert all(not c.get("outputs") and not c.get("execution_count")
+                   for c in nb.cells if c.cell_type == "code"), name
+        assert nb.metadata["kernelspec"]["name"] == "appellate"
+        assert not any("def " in c.source for c in nb.cells if c.cell_type == "code"), name
+        for key in ("data", "mapping", "rule", "circuits", "claim_types", "years", "min_n",
+                    "anonymize_judges", "output_dir"):
+            assert f"\n{key}:" in "\n" + tagged[0].source, (name, key)
