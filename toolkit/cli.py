@@ -105,13 +105,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     def progress(result, done: int, total: int) -> None:
         extra = f": {result.error}" if result.error else ""
-        print(f"[{done}/{total}] {result.job.label:<40} {result.status:<9} "
-              f"{result.seconds:6.1f} s{extra}", file=sys.stderr, flush=True)
+        print(
+            f"[{done}/{total}] {result.job.label:<40} {result.status:<9} "
+            f"{result.seconds:6.1f} s{extra}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     start = time.perf_counter()
     results = build_reports(
-        manifest=args.manifest, data=args.data, mapping=args.mapping, only=args.only or None,
-        jobs=args.jobs, force=args.force, timeout=args.timeout, progress=progress,
+        manifest=args.manifest,
+        data=args.data,
+        mapping=args.mapping,
+        only=args.only or None,
+        jobs=args.jobs,
+        force=args.force,
+        timeout=args.timeout,
+        progress=progress,
     )
     counts: dict[str, int] = {}
     for r in results:
@@ -171,21 +181,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_demo)
 
-    p = sub.add_parser("report", help="build the reports (papermill, in parallel)",
-                       description="Run the report notebooks named in the manifest through "
-                       "papermill, in parallel processes, and write reports/index.html. "
-                       "Reports whose notebook, parameters, data and package are unchanged "
-                       "are not run again.")
+    p = sub.add_parser(
+        "report",
+        help="build the reports (papermill, in parallel)",
+        description="Run the report notebooks named in the manifest through "
+        "papermill, in parallel processes, and write reports/index.html. "
+        "Reports whose notebook, parameters, data and package are unchanged "
+        "are not run again.",
+    )
     p.add_argument("--data", help="build every report on this source name or file instead")
     p.add_argument("--mapping", help="YAML mapping for --data when it is a cases file")
-    p.add_argument("--only", action="append", metavar="REPORT",
-                   help="build only this report (repeatable)")
+    p.add_argument(
+        "--only", action="append", metavar="REPORT", help="build only this report (repeatable)"
+    )
     p.add_argument("--jobs", type=int, help="notebooks run at once (default: number of cores)")
     p.add_argument("--force", action="store_true", help="run unchanged reports again")
-    p.add_argument("--timeout", type=float, default=900.0,
-                   help="seconds one notebook may run before it is stopped (default 900)")
-    p.add_argument("--manifest", default=str(paths_home() / "reports.yml"),
-                   help="the report manifest (default: reports.yml of the project)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=900.0,
+        help="seconds one notebook may run before it is stopped (default 900)",
+    )
+    p.add_argument(
+        "--manifest",
+        default=str(paths_home() / "reports.yml"),
+        help="the report manifest (default: reports.yml of the project)",
+    )
     p.set_defaults(func=_cmd_report)
     return parser
 

@@ -94,12 +94,18 @@ def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
     if p["circuits"]:
         unknown = [c for c in p["circuits"] if c not in CIRCUITS]
         if unknown:
-            problems.append(f"circuits: unknown circuit(s) {', '.join(map(str, unknown))}; "
-                            f"expected among {', '.join(CIRCUITS)}")
+            problems.append(
+                f"circuits: unknown circuit(s) {', '.join(map(str, unknown))}; "
+                f"expected among {', '.join(CIRCUITS)}"
+            )
     years = p["years"]
     if years is not None:
-        ok = (isinstance(years, list | tuple) and len(years) == 2
-              and all(isinstance(y, int) for y in years) and years[0] <= years[1])
+        ok = (
+            isinstance(years, list | tuple)
+            and len(years) == 2
+            and all(isinstance(y, int) for y in years)
+            and years[0] <= years[1]
+        )
         if not ok:
             problems.append(f"years: expected [first, last] with first <= last, not {years!r}")
     if not isinstance(p["min_n"], int) or isinstance(p["min_n"], bool) or p["min_n"] < 0:
@@ -110,8 +116,9 @@ def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(data, str) or not data:
         problems.append(f"data: expected a source name or a path, not {data!r}")
     elif data not in SOURCES and not Path(data).exists():
-        problems.append(f"data: {data!r} is neither a known source ({', '.join(SOURCES)}) "
-                        "nor an existing file")
+        problems.append(
+            f"data: {data!r} is neither a known source ({', '.join(SOURCES)}) nor an existing file"
+        )
     if p["mapping"] is not None and not Path(p["mapping"]).exists():
         problems.append(f"mapping: file not found: {p['mapping']}")
     if problems:
@@ -179,10 +186,18 @@ def coverage(data: Any, rows: str = "year", columns: str = "circuit") -> Any:
         table = cases.groupby(rows, dropna=False).size().rename("all").reset_index()
         total = pd.DataFrame({rows: ["all"], "all": [int(table["all"].sum())]})
         return pd.concat([table.astype({rows: "str"}), total], ignore_index=True)
-    table = pd.crosstab(cases[rows].astype("str"), cases[columns].astype("str").fillna("none"),
-                        margins=True, margins_name="all", dropna=False)
-    ordered = [c for c in cases[columns].cat.categories if c in table.columns] \
-        if isinstance(cases[columns].dtype, pd.CategoricalDtype) else list(table.columns[:-1])
+    table = pd.crosstab(
+        cases[rows].astype("str"),
+        cases[columns].astype("str").fillna("none"),
+        margins=True,
+        margins_name="all",
+        dropna=False,
+    )
+    ordered = (
+        [c for c in cases[columns].cat.categories if c in table.columns]
+        if isinstance(cases[columns].dtype, pd.CategoricalDtype)
+        else list(table.columns[:-1])
+    )
     table = table[[*ordered, *[c for c in table.columns if c not in ordered]]]
     table.columns.name = None
     return table.reset_index()
@@ -204,20 +219,26 @@ def describe_rates(rates: Any, by: str | None = None) -> str:
     """
     n, x = int(rates["n"].sum()), int(rates["n_reversed"].sum())
     rule = rates["rule"].iloc[0] if len(rates) else ""
-    text = (f"Of {n:,} cases counted under the {rule} rule, {x:,} ({_pct(x / n if n else float('nan'))})"
-            f" were reversed; {int(rates['n_excluded'].sum()):,} more cases were left out of the "
-            "denominator by the rule.")
+    text = (
+        f"Of {n:,} cases counted under the {rule} rule, {x:,} ({_pct(x / n if n else float('nan'))})"
+        f" were reversed; {int(rates['n_excluded'].sum()):,} more cases were left out of the "
+        "denominator by the rule."
+    )
     if by and len(rates) > 1:
         ranked = rates[rates["n"] > 0].sort_values("rate")
         lo, hi = ranked.iloc[0], ranked.iloc[-1]
-        text += (f" By {by.replace('_', ' ')}, the rate ranges from {_pct(lo['rate'])} "
-                 f"({lo[by]}, n = {int(lo['n']):,}; 95% interval {_pct(lo['ci_low'])} to "
-                 f"{_pct(lo['ci_high'])}) to {_pct(hi['rate'])} ({hi[by]}, n = {int(hi['n']):,}; "
-                 f"{_pct(hi['ci_low'])} to {_pct(hi['ci_high'])}).")
+        text += (
+            f" By {by.replace('_', ' ')}, the rate ranges from {_pct(lo['rate'])} "
+            f"({lo[by]}, n = {int(lo['n']):,}; 95% interval {_pct(lo['ci_low'])} to "
+            f"{_pct(lo['ci_high'])}) to {_pct(hi['rate'])} ({hi[by]}, n = {int(hi['n']):,}; "
+            f"{_pct(hi['ci_low'])} to {_pct(hi['ci_high'])})."
+        )
         small = rates[rates["small_n"]]
         if len(small):
-            text += (f" {len(small)} group(s) have fewer cases than the minimum and are marked: "
-                     f"{', '.join(map(str, small[by]))}.")
+            text += (
+                f" {len(small)} group(s) have fewer cases than the minimum and are marked: "
+                f"{', '.join(map(str, small[by]))}."
+            )
     return text
 
 
@@ -227,8 +248,11 @@ def describe_comparison(comparison: Any, by: str) -> str:
     g = comparison.groups
     p = test["p_value"]
     p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-    stat = (f"chi-square = {test['statistic']:.1f}, df = {int(test['df'])}, "
-            if test["test"] == "chi_square" else f"{test['test']}, ")
+    stat = (
+        f"chi-square = {test['statistic']:.1f}, df = {int(test['df'])}, "
+        if test["test"] == "chi_square"
+        else f"{test['test']}, "
+    )
     verdict = "differ" if p < 0.05 else "do not differ detectably"
     text = f"Rates {verdict} across the {int(test['n_groups'])} groups ({stat}{p_text}). "
     sig = g[g["significant"]]
@@ -241,8 +265,10 @@ def describe_comparison(comparison: Any, by: str) -> str:
             parts.append(f"above the rest: {', '.join(above)}")
         if below:
             parts.append(f"below the rest: {', '.join(below)}")
-        text += (f"Compared one by one with the rest of the data ({correction} correction), "
-                 f"{len(sig)} of {len(g)} differ ({'; '.join(parts)}).")
+        text += (
+            f"Compared one by one with the rest of the data ({correction} correction), "
+            f"{len(sig)} of {len(g)} differ ({'; '.join(parts)})."
+        )
     else:
         text += f"No group differs from the rest after {correction} correction."
     return text
@@ -252,11 +278,14 @@ def describe_rule_sensitivity(sensitivity: Any) -> str:
     """How much the choice of reversal rule moves the overall rate."""
     totals = sensitivity.groupby("rule", sort=False)[["n", "n_reversed"]].sum()
     rates = totals["n_reversed"] / totals["n"]
-    parts = [f"{rule}: {_pct(rate)} of {int(totals.loc[rule, 'n']):,}" for rule, rate in
-             rates.items()]
+    parts = [
+        f"{rule}: {_pct(rate)} of {int(totals.loc[rule, 'n']):,}" for rule, rate in rates.items()
+    ]
     spread = 100 * (rates.max() - rates.min())
-    return (f"The overall rate under each rule is {'; '.join(parts)}. The choice of rule moves "
-            f"it by {spread:.1f} percentage points.")
+    return (
+        f"The overall rate under each rule is {'; '.join(parts)}. The choice of rule moves "
+        f"it by {spread:.1f} percentage points."
+    )
 
 
 def describe_trend(trend: Any) -> str:
@@ -265,21 +294,27 @@ def describe_trend(trend: Any) -> str:
     if t.empty:
         return "Too few cases per year to fit a trend."
     first, last = t.iloc[0], t.iloc[-1]
-    return (f"The fitted rate moves from {_pct(first['fitted'])} in {int(first['year'])} "
-            f"(95% band {_pct(first['fitted_low'])} to {_pct(first['fitted_high'])}) to "
-            f"{_pct(last['fitted'])} in {int(last['year'])} ({_pct(last['fitted_low'])} to "
-            f"{_pct(last['fitted_high'])}).")
+    return (
+        f"The fitted rate moves from {_pct(first['fitted'])} in {int(first['year'])} "
+        f"(95% band {_pct(first['fitted_low'])} to {_pct(first['fitted_high'])}) to "
+        f"{_pct(last['fitted'])} in {int(last['year'])} ({_pct(last['fitted_low'])} to "
+        f"{_pct(last['fitted_high'])})."
+    )
 
 
 def describe_judges(judges: Any, min_n: int) -> str:
     """How many judges, how many below the minimum, and the spread after shrinkage."""
     enough = judges[~judges["small_n"]]
-    text = (f"{len(judges):,} judges; {len(judges) - len(enough):,} sat on fewer than {min_n} "
-            "counted cases and are marked as too few to judge. ")
+    text = (
+        f"{len(judges):,} judges; {len(judges) - len(enough):,} sat on fewer than {min_n} "
+        "counted cases and are marked as too few to judge. "
+    )
     if len(enough):
-        text += (f"Among the others, raw rates range from {_pct(enough['raw_rate'].min())} to "
-                 f"{_pct(enough['raw_rate'].max())}; after shrinkage the estimates range from "
-                 f"{_pct(enough['estimate'].min())} to {_pct(enough['estimate'].max())}.")
+        text += (
+            f"Among the others, raw rates range from {_pct(enough['raw_rate'].min())} to "
+            f"{_pct(enough['raw_rate'].max())}; after shrinkage the estimates range from "
+            f"{_pct(enough['estimate'].min())} to {_pct(enough['estimate'].max())}."
+        )
     return text
 
 
@@ -337,8 +372,11 @@ class Report:
         import toolkit
 
         meta = self.data.meta
-        filters = {k: self.params[k] for k in ("circuits", "claim_types", "years")
-                   if self.params[k] is not None}
+        filters = {
+            k: self.params[k]
+            for k in ("circuits", "claim_types", "years")
+            if self.params[k] is not None
+        }
         lines = [
             f"**Data:** `{self.params['data']}` (source `{meta.get('source', '')}`), "
             f"fingerprint `{data_fingerprint(self.params['data'], self.params['mapping'])}`; "
@@ -349,9 +387,12 @@ class Report:
             f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.",
         ]
         if meta.get("simulated"):
-            lines.insert(0, "> **SIMULATED DATA.** These cases and judges are fictional, drawn "
-                            "by `toolkit.simulate` with planted effects. Nothing here describes "
-                            "real courts or real judges.")
+            lines.insert(
+                0,
+                "> **SIMULATED DATA.** These cases and judges are fictional, drawn "
+                "by `toolkit.simulate` with planted effects. Nothing here describes "
+                "real courts or real judges.",
+            )
         self.md("\n\n".join(lines))
 
     def table(self, name: str, frame: Any, caption: str | None = None) -> None:
@@ -364,15 +405,30 @@ class Report:
         self.tables.append(name)
         shown = frame.copy()
         for col in shown.columns:
-            if col in ("rate", "ci_low", "ci_high", "raw_rate", "estimate", "fitted",
-                       "fitted_low", "fitted_high", "rate_rest", "ame") or col.startswith("diff_"):
+            if col in (
+                "rate",
+                "ci_low",
+                "ci_high",
+                "raw_rate",
+                "estimate",
+                "fitted",
+                "fitted_low",
+                "fitted_high",
+                "rate_rest",
+                "ame",
+            ) or col.startswith("diff_"):
                 shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
             elif col in ("p_value", "p_adjusted"):
-                shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else
-                                            "<0.001" if v < 0.001 else f"{v:.3f}")
+                shown[col] = shown[col].map(
+                    lambda v: "" if pd.isna(v) else "<0.001" if v < 0.001 else f"{v:.3f}"
+                )
         title = f"<p><b>{html.escape(caption or name.replace('_', ' '))}</b></p>"
-        self._display({"text/html": title + shown.to_html(index=False, na_rep=""),
-                       "text/plain": shown.to_string(index=False)})
+        self._display(
+            {
+                "text/html": title + shown.to_html(index=False, na_rep=""),
+                "text/plain": shown.to_string(index=False),
+            }
+        )
 
     def figure(self, name: str, chart: Any) -> None:
         """Write ``figures/<name>.png`` and ``.svg`` and show the chart, interactive offline."""
@@ -380,8 +436,12 @@ class Report:
 
         save_chart(chart, self.out / "figures" / name, formats=("png", "svg"))
         self.figures.append(name)
-        self._display({"text/html": _embed(chart.to_dict()),
-                       "text/plain": f"[chart: {chart.to_dict().get('description', name)}]"})
+        self._display(
+            {
+                "text/html": _embed(chart.to_dict()),
+                "text/plain": f"[chart: {chart.to_dict().get('description', name)}]",
+            }
+        )
 
     def headline(self, **numbers: Any) -> None:
         """Record headline numbers for ``summary.json``."""
@@ -398,8 +458,9 @@ class Report:
         for need in needs:
             table_name, _, column = need.partition(".")
             table = getattr(self.data, table_name, None)
-            if table is None or (column and (column not in table.columns
-                                             or table[column].isna().all())):
+            if table is None or (
+                column and (column not in table.columns or table[column].isna().all())
+            ):
                 missing.append(need)
         if missing:
             self.skip(f"these data have no {', '.join(missing)}, which this section needs.")

@@ -40,8 +40,12 @@ from toolkit.errors import ToolkitError
 __all__ = ["Job", "JobResult", "build_reports", "load_manifest", "plan_jobs", "write_index"]
 
 KERNEL_RETRIES = 2
-_KERNEL_START_ERRORS = ("Kernel died before replying", "Address already in use",
-                        "Kernel didn't respond", "ZMQError")
+_KERNEL_START_ERRORS = (
+    "Kernel died before replying",
+    "Address already in use",
+    "Kernel didn't respond",
+    "ZMQError",
+)
 
 
 @dataclass(frozen=True)
@@ -138,8 +142,9 @@ def plan_jobs(
     if only:
         missing = sorted(set(only) - set(reports))
         if missing:
-            raise ToolkitError(f"no such report(s): {', '.join(missing)}; "
-                               f"the manifest has {', '.join(reports)}")
+            raise ToolkitError(
+                f"no such report(s): {', '.join(missing)}; the manifest has {', '.join(reports)}"
+            )
     package = _package_fingerprint()
     jobs: list[Job] = []
     problems: list[str] = []
@@ -158,11 +163,19 @@ def plan_jobs(
             except ToolkitError as exc:
                 problems.append(f"{name} {overrides or ''}: {exc}")
                 continue
-            varying = {k: v for k, v in (overrides or {}).items()
-                       if k not in ("data", "mapping", "output_dir")}
-            suffix = "__" + "_".join(f"{k}-{_slug(v)}" for k, v in varying.items()) if varying else ""
-            data_slug = (params["data"] if "/" not in params["data"] and "." not in params["data"]
-                         else Path(params["data"]).stem)
+            varying = {
+                k: v
+                for k, v in (overrides or {}).items()
+                if k not in ("data", "mapping", "output_dir")
+            }
+            suffix = (
+                "__" + "_".join(f"{k}-{_slug(v)}" for k, v in varying.items()) if varying else ""
+            )
+            data_slug = (
+                params["data"]
+                if "/" not in params["data"] and "." not in params["data"]
+                else Path(params["data"]).stem
+            )
             out = (out_root / data_slug / f"{name}{suffix}").resolve()
             params["output_dir"] = str(out)
             fp_key = (params["data"], params["mapping"])
@@ -171,7 +184,8 @@ def plan_jobs(
             key = hashlib.sha256(
                 notebook.read_bytes()
                 + json.dumps(params, sort_keys=True, default=str).encode()
-                + fingerprints[fp_key].encode() + package.encode()
+                + fingerprints[fp_key].encode()
+                + package.encode()
             ).hexdigest()[:20]
             jobs.append(Job(name, notebook.resolve(), params, out, key))
     if problems:
@@ -191,13 +205,24 @@ def _unchanged(job: Job) -> dict[str, Any] | None:
 
 def _run_subprocess(job: Job, timeout: float, kernel: str) -> JobResult:
     start = time.perf_counter()
-    spec = json.dumps({"notebook": str(job.notebook), "out": str(job.out),
-                       "parameters": job.parameters, "key": job.key, "kernel": kernel,
-                       "report": job.report})
+    spec = json.dumps(
+        {
+            "notebook": str(job.notebook),
+            "out": str(job.out),
+            "parameters": job.parameters,
+            "key": job.key,
+            "kernel": kernel,
+            "report": job.report,
+        }
+    )
     job.out.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen([sys.executable, "-m", "toolkit.reports", "--run-one", spec],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "toolkit.reports", "--run-one", spec],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -225,8 +250,14 @@ def _read_summary(job: Job) -> dict[str, Any]:
 
 def _write_failure(job: Job, error: str, seconds: float) -> None:
     summary = _read_summary(job)
-    summary.update(report=job.report, status="failed", error=error, parameters=job.parameters,
-                   build_key=None, seconds=round(seconds, 2))
+    summary.update(
+        report=job.report,
+        status="failed",
+        error=error,
+        parameters=job.parameters,
+        build_key=None,
+        seconds=round(seconds, 2),
+    )
     job.out.mkdir(parents=True, exist_ok=True)
     (job.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
 
@@ -272,8 +303,9 @@ def build_reports(
     """
     from toolkit import paths
 
-    plan = plan_jobs(load_manifest(manifest), data=data, only=only, out_dir=out_dir,
-                     mapping=mapping)
+    plan = plan_jobs(
+        load_manifest(manifest), data=data, only=only, out_dir=out_dir, mapping=mapping
+    )
     results: list[JobResult] = []
     todo = []
     for job in plan:
@@ -285,6 +317,8 @@ def build_reports(
                 progress(result, len(results), len(plan))
         else:
             todo.append(job)
+    # longest first (by the last run's time), so the slowest notebook does not start last
+    todo.sort(key=lambda job: -float(_read_summary(job).get("seconds") or 1e9))
     if todo:
         kernel = _kernel_name()
         workers = max(1, jobs or os.cpu_count() or 1)
@@ -321,8 +355,12 @@ def run_one(spec: Mapping[str, Any]) -> int:
     for attempt in range(KERNEL_RETRIES + 1):
         try:
             pm.execute_notebook(
-                str(notebook), str(executed), parameters=dict(spec["parameters"]),
-                kernel_name=spec["kernel"], progress_bar=False, cwd=str(notebook.parent),
+                str(notebook),
+                str(executed),
+                parameters=dict(spec["parameters"]),
+                kernel_name=spec["kernel"],
+                progress_bar=False,
+                cwd=str(notebook.parent),
                 log_output=False,
             )
             error = None
@@ -370,12 +408,15 @@ def _to_html(executed: Path, target: Path, summary: Mapping[str, Any], error: st
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {
-        "name": f"{summary.get('report', executed.stem)}"}})
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"metadata": {"name": f"{summary.get('report', executed.stem)}"}}
+    )
     if error:
-        banner = (f'<div style="background:#fde2e1;border:1px solid #d1495b;padding:8px 12px;'
-                  f'margin:8px">This report failed: {html.escape(error)}. What ran before the '
-                  "error is shown below.</div>")
+        banner = (
+            f'<div style="background:#fde2e1;border:1px solid #d1495b;padding:8px 12px;'
+            f'margin:8px">This report failed: {html.escape(error)}. What ran before the '
+            "error is shown below.</div>"
+        )
         body = body.replace("<main>", "<main>" + banner, 1)
     target.write_text(body, encoding="utf-8")
 
@@ -398,19 +439,28 @@ def write_index(root: Path) -> Path:
         simulated = any(s.get("simulated") for _, s in group)
         body.append(f"<h2>{html.escape(data)}</h2>")
         if simulated:
-            body.append('<p class="sim">SIMULATED DATA: these reports are made from the '
-                        "simulated demo dataset (fictional judges and cases).</p>")
-        body.append("<table><tr><th>report</th><th>status</th><th>rule</th><th>headline</th>"
-                    "<th>seconds</th><th>data fingerprint</th></tr>")
+            body.append(
+                '<p class="sim">SIMULATED DATA: these reports are made from the '
+                "simulated demo dataset (fictional judges and cases).</p>"
+            )
+        body.append(
+            "<table><tr><th>report</th><th>status</th><th>rule</th><th>headline</th>"
+            "<th>seconds</th><th>data fingerprint</th></tr>"
+        )
         for folder, s in group:
             status = s.get("status", "?")
             link = f"{data}/{folder.name}/index.html"
             name = html.escape(folder.name)
-            cell = f'<a href="{html.escape(link)}">{name}</a>' if (folder / "index.html").exists() \
+            cell = (
+                f'<a href="{html.escape(link)}">{name}</a>'
+                if (folder / "index.html").exists()
                 else name
+            )
             detail = html.escape(s.get("error") or "; ".join(s.get("notes", [])))
-            headline = ", ".join(f"{html.escape(str(k))}: {html.escape(_fmt(v))}"
-                                 for k, v in (s.get("headline") or {}).items())
+            headline = ", ".join(
+                f"{html.escape(str(k))}: {html.escape(_fmt(v))}"
+                for k, v in (s.get("headline") or {}).items()
+            )
             body.append(
                 f'<tr class="{html.escape(status)}"><td>{cell}</td><td>{html.escape(status)}'
                 f"{'<br><small>' + detail + '</small>' if detail else ''}</td>"
@@ -428,7 +478,7 @@ text-align: left; vertical-align: top; }} .failed td {{ background: #fde2e1; }}
 .sim {{ background: #fff3cd; border: 1px solid #edae49; padding: 6px 10px; }}
 </style></head>
 <body><h1>Reports on reversal patterns</h1>
-{''.join(body) if body else '<p>No reports yet: run <code>make report</code>.</p>'}
+{"".join(body) if body else "<p>No reports yet: run <code>make report</code>.</p>"}
 </body></html>
 """
     root.mkdir(parents=True, exist_ok=True)

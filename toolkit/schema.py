@@ -33,6 +33,7 @@ __all__ = [
     "conform",
     "data_dictionary",
     "ledger_frame",
+    "restore_categories",
 ]
 
 CIRCUITS: tuple[str, ...] = (
@@ -349,10 +350,17 @@ def conform(
                     expected=f"each {name} once",
                 )
     extra = [c for c in df.columns if c not in spec]
-    result = pd.DataFrame(out, index=df.index)
-    for c in extra:
-        result[c] = df[c]
+    result = pd.concat([pd.DataFrame(out, index=df.index), df[extra]], axis=1)
     return result.reset_index(drop=True)
+
+
+def restore_categories(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Give categorical columns their full vocabulary again (Parquet keeps only used values)."""
+    out = frame.copy()
+    for col in TABLES[table]:
+        if col.vocabulary is not None and col.name in out.columns:
+            out[col.name] = out[col.name].astype(pd.CategoricalDtype(list(col.vocabulary)))
+    return out
 
 
 def ledger_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:

@@ -19,6 +19,12 @@ __all__ = ["SOURCES", "load"]
 
 SOURCES: dict[str, str] = {
     "demo": "simulated immigration petitions for review (embedded, 8,000 cases)",
+    "scdb": "Supreme Court Database (case- and justice-centered, 1946-)",
+    "songer": "U.S. Courts of Appeals Database (Songer; 1925-1996 and 1997-2002 files)",
+    "fjc_judges": "FJC Biographical Directory of Article III judges",
+    "auburn": "attributes of appeals and district judges, keyed by Songer judge codes",
+    "idb": "FJC Integrated Database, courts of appeals (1971-2007 and 2008- layouts)",
+    "greene": "Canadian Federal Court of Appeal refugee leave decisions, 1990 (384 cases)",
 }
 """Known source names and what they hold."""
 

@@ -16,8 +16,13 @@ from toolkit.sources import coded
 __all__ = ["read", "truth"]
 
 
-def read() -> CaseData:
-    """Read the demo dataset."""
+def read(cache: bool = True) -> CaseData:
+    """Read the demo dataset (from the Parquet cache when its files are unchanged)."""
+    if cache:
+        from toolkit import store
+
+        files = [p for p in paths.demo_dir().iterdir() if p.is_file()]
+        return store.cached("demo", lambda: read(cache=False), files)
     data = coded.read(mapping=paths.demo_dir() / "mapping.yaml")
     meta = dict(data.meta)
     meta["simulated"] = True

@@ -1,0 +1,193 @@
+"""The Federal Judicial Center's Biographical Directory of Article III judges (export files).
+
+``federal-judicial-service.csv`` has one row per appointment; ``judges.csv`` one row per judge.
+The ``judges`` table has one row per judge (``judge_id`` = ``fjc:<nid>``): the court, dates,
+appointing president and party of the judge's court-of-appeals appointment when there is one
+(the toolkit studies appellate review), else of the judge's latest appointment; every
+appointment stays available through :func:`read_service`.
+
+Code tables: court names -> canonical court codes (:data:`COURTS`: the courts of appeals and
+the Supreme Court; others keep their name); ``Party of Appointing President``: Democratic ->
+democratic, Republican -> republican, others (Whig, Federalist, ...) -> other, "None
+(assignment/reassignment)" -> empty (:data:`PARTY`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.errors import ToolkitError
+from toolkit.schema import CaseData, conform, ledger_frame
+from toolkit.sources.base import entry, fetched_folder, find, load_cached, read_table
+from toolkit.store import RemoteFile, file_info
+
+__all__ = ["COURTS", "FILES", "PARTY", "RELEASE", "read", "read_service"]
+
+RELEASE = "FJC export (file dates as fetched)"
+_FJC = "https://www.fjc.gov/sites/default/files/history"
+FILES = (
+    RemoteFile(
+        "judges.csv", url=f"{_FJC}/judges.csv", mirror="fjc_judges_biographical/judges.csv.gz"
+    ),
+    RemoteFile(
+        "federal-judicial-service.csv",
+        url=f"{_FJC}/federal-judicial-service.csv",
+        mirror="fjc_judges_biographical/federal-judicial-service.csv.gz",
+    ),
+)
+_ORDINAL = [
+    "First",
+    "Second",
+    "Third",
+    "Fourth",
+    "Fifth",
+    "Sixth",
+    "Seventh",
+    "Eighth",
+    "Ninth",
+    "Tenth",
+    "Eleventh",
+]
+COURTS = {
+    **{
+        f"U.S. Court of Appeals for the {o} Circuit": f"ca{i}"
+        for i, o in enumerate(_ORDINAL, start=1)
+    },
+    "U.S. Court of Appeals for the District of Columbia Circuit": "cadc",
+    "U.S. Court of Appeals for the Federal Circuit": "cafc",
+    "Supreme Court of the United States": "scotus",
+}
+PARTY = {
+    "Democratic": "democratic",
+    "Republican": "republican",
+    "None (reassignment)": None,
+    "None (assignment)": None,
+}
+
+
+def _column(frame: pd.DataFrame, *names: str) -> pd.Series:
+    for name in names:
+        if name in frame.columns:
+            return frame[name]
+    raise ToolkitError(f"none of the columns {names} found")
+
+
+def read_service(raw_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every appointment: ``fjc_id``, ``sequence``, ``court``, ``court_name``, president,
+    party, commission and termination dates."""
+    folder = fetched_folder("fjc_judges", raw_dir)
+    path = find(folder, ["federal-judicial-service"])
+    if path is None:
+        raise ToolkitError(
+            "federal-judicial-service.csv is missing: run `appellate fetch fjc_judges`"
+        )
+    raw = read_table(path)
+    court_name = _column(raw, "CourtName", "Court Name").astype("str")
+    party_raw = _column(raw, "PartyofAppointingPresident", "Party of Appointing President")
+    return pd.DataFrame(
+        {
+            "fjc_id": pd.to_numeric(raw["nid"]).astype("Int64"),
+            "sequence": pd.to_numeric(raw["Sequence"]).astype("Int64"),
+            "court": court_name.map(COURTS).fillna(court_name),
+            "court_name": court_name,
+            "court_type": _column(raw, "CourtType", "Court Type").astype("str"),
+            "appointing_president": _column(
+                raw, "AppointingPresident", "Appointing President"
+            ).astype("str"),
+            "party": party_raw.map(lambda p: PARTY.get(p, "other") if pd.notna(p) else None),
+            "party_raw": party_raw,
+            "commissioned": pd.to_datetime(
+                _column(raw, "CommissionDate", "Commission Date"),
+                format="%m/%d/%Y",
+                errors="coerce",
+            ),
+            "terminated": pd.to_datetime(
+                raw["Termination Date"], format="%m/%d/%Y", errors="coerce"
+            ),
+            "termination": raw["Termination"],
+        }
+    )
+
+
+def read(raw_dir: str | Path | None = None, cache: bool = True) -> CaseData:
+    """The FJC judges as a dataset with no cases (``judges`` holds them)."""
+    folder = fetched_folder("fjc_judges", raw_dir)
+    files = [p for p in folder.iterdir() if p.name != "fetched.json" and p.is_file()]
+    return load_cached("fjc_judges", lambda: _build(folder, raw_dir), files, cache)
+
+
+def _build(folder: Path, raw_dir: str | Path | None) -> CaseData:
+    wide_path = find(folder, ["judges"])
+    service_path = find(folder, ["federal-judicial-service"])
+    if wide_path is None or service_path is None:
+        raise ToolkitError(
+            "judges.csv and federal-judicial-service.csv are both needed: run "
+            "`appellate fetch fjc_judges`"
+        )
+    wide = read_table(wide_path)
+    service = read_service(raw_dir)
+    appeals = service["court"].astype("str").str.match(r"^ca(\d+|dc|fc)$")
+    service = service.assign(_appeals=appeals)
+    chosen = (
+        service.sort_values(["fjc_id", "_appeals", "sequence"])
+        .groupby("fjc_id")
+        .tail(1)
+        .set_index("fjc_id")
+    )
+    courts = service.groupby("fjc_id")["court"].agg(lambda s: "; ".join(map(str, s)))
+    name = (
+        wide[["First Name", "Middle Name", "Last Name", "Suffix"]]
+        .fillna("")
+        .astype("str")
+        .agg(" ".join, axis=1)
+        .str.split()
+        .str.join(" ")
+    )
+    nid = pd.to_numeric(wide["nid"]).astype("Int64")
+    pick = chosen.reindex(nid.to_numpy())
+    judges = pd.DataFrame(
+        {
+            "judge_id": "fjc:" + nid.astype("str"),
+            "name": name.to_numpy(),
+            "court": pick["court"].to_numpy(),
+            "appointing_president": pick["appointing_president"].to_numpy(),
+            "party": pick["party"].to_numpy(),
+            "commissioned": pick["commissioned"].to_numpy(),
+            "fjc_id": nid.to_numpy(),
+            "terminated": pick["terminated"].to_numpy(),
+            "n_appointments": service.groupby("fjc_id")
+            .size()
+            .reindex(nid.to_numpy())
+            .fillna(0)
+            .astype("int64")
+            .to_numpy(),
+            "courts": courts.reindex(nid.to_numpy()).to_numpy(),
+            "gender": wide["Gender"].to_numpy(),
+            "race_or_ethnicity": wide["Race or Ethnicity"].to_numpy(),
+        }
+    )
+    cases = conform(pd.DataFrame(columns=["case_id", "source", "outcome", "weight"]), "cases")
+    ledger = [
+        entry(wide_path.name, "judges", "kept", len(wide)),
+        entry(
+            service_path.name,
+            "judges",
+            "kept",
+            len(service),
+            "appointments: one per judge chosen (court of appeals first, else latest)",
+        ),
+    ]
+    return CaseData(
+        cases=cases,
+        judges=conform(judges, "judges", file=str(wide_path)),
+        ledger=ledger_frame(ledger),
+        meta={
+            "source": "fjc_judges",
+            "release": RELEASE,
+            "files": {p.name: file_info(p) for p in (wide_path, service_path)},
+            "rows_read": {wide_path.name: len(wide), service_path.name: len(service)},
+            "notes": [],
+        },
+    )
