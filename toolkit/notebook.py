@@ -219,8 +219,9 @@ def describe_rates(rates: Any, by: str | None = None) -> str:
     """
     n, x = int(rates["n"].sum()), int(rates["n_reversed"].sum())
     rule = rates["rule"].iloc[0] if len(rates) else ""
+    share = _pct(x / n if n else float("nan"))
     text = (
-        f"Of {n:,} cases counted under the {rule} rule, {x:,} ({_pct(x / n if n else float('nan'))})"
+        f"Of {n:,} cases counted under the {rule} rule, {x:,} ({share})"
         f" were reversed; {int(rates['n_excluded'].sum()):,} more cases were left out of the "
         "denominator by the rule."
     )
