@@ -38,9 +38,21 @@ def main() -> None:
             job.out.mkdir(parents=True, exist_ok=True)
             params = job.out / "params.yaml"
             params.write_text(yaml.safe_dump(job.parameters))
-            baseline += _timed([sys.executable, "-m", "papermill", str(job.notebook),
-                                str(job.out / "executed.ipynb"), "-f", str(params), "-k", kernel,
-                                "--cwd", str(job.notebook.parent)])
+            baseline += _timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "papermill",
+                    str(job.notebook),
+                    str(job.out / "executed.ipynb"),
+                    "-f",
+                    str(params),
+                    "-k",
+                    kernel,
+                    "--cwd",
+                    str(job.notebook.parent),
+                ]
+            )
         env = {**os.environ, "APPELLATE_REPORTS": str(tmp_path / "runner")}
         cli = [sys.executable, "-m", "toolkit", "report", "--manifest", str(manifest)]
         cold = _timed(cli, env)

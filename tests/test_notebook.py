@@ -24,9 +24,16 @@ from toolkit.notebook import (
 
 def test_parameters_are_checked_together(tmp_path):
     with pytest.raises(ToolkitError) as e:
-        check_parameters({"rule": "nope", "circuits": ["ca9", "ca14"], "years": [2010, 2001],
-                          "min_n": -1, "data": str(tmp_path / "missing.csv"),
-                          "anonymize_judges": "yes"})
+        check_parameters(
+            {
+                "rule": "nope",
+                "circuits": ["ca9", "ca14"],
+                "years": [2010, 2001],
+                "min_n": -1,
+                "data": str(tmp_path / "missing.csv"),
+                "anonymize_judges": "yes",
+            }
+        )
     text = str(e.value)
     for part in ("rule:", "ca14", "years:", "min_n:", "missing.csv", "anonymize_judges:"):
         assert part in text

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -40,8 +39,15 @@ def test_every_demo_report_builds(built):
     out, results = built
     assert {r.status for r in results} == {"ok"}, [(r.job.label, r.error) for r in results]
     labels = sorted(r.job.label for r in results)
-    assert labels == ["demo/circuits", "demo/judges", "demo/judges__circuits-ca9", "demo/models",
-                      "demo/overview", "demo/panels", "demo/trends"]
+    assert labels == [
+        "demo/circuits",
+        "demo/judges",
+        "demo/judges__circuits-ca9",
+        "demo/models",
+        "demo/overview",
+        "demo/panels",
+        "demo/trends",
+    ]
     for r in results:
         folder = r.job.out
         summary = json.loads((folder / "summary.json").read_text())
@@ -101,8 +107,9 @@ def _manifest(tmp_path, reports, notebooks=None):
         shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", nb_dir)
     import yaml
 
-    (tmp_path / "reports.yml").write_text(yaml.safe_dump({"defaults": {"data": "demo"},
-                                                          "reports": reports}))
+    (tmp_path / "reports.yml").write_text(
+        yaml.safe_dump({"defaults": {"data": "demo"}, "reports": reports})
+    )
     return tmp_path / "reports.yml"
 
 
@@ -111,15 +118,23 @@ def _notebook(path, source):
     params = nbformat.v4.new_code_cell('data = "demo"\noutput_dir = None')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
 
 
 def test_bad_parameters_fail_before_any_kernel(tmp_path):
-    manifest = _manifest(tmp_path, {"circuits": [{"circuits": ["ca14"]}, {"rule": "strict"}],
-                                    "overview": {"data": "no/such/file.csv"}},
-                         notebooks=["circuits", "overview"])
+    manifest = _manifest(
+        tmp_path,
+        {
+            "circuits": [{"circuits": ["ca14"]}, {"rule": "strict"}],
+            "overview": {"data": "no/such/file.csv"},
+        },
+        notebooks=["circuits", "overview"],
+    )
     with pytest.raises(ToolkitError) as e:
         build_reports(manifest, out_dir=tmp_path / "out")
     text = str(e.value)
@@ -130,8 +145,9 @@ def test_bad_parameters_fail_before_any_kernel(tmp_path):
 
 
 def test_a_failing_and_a_hanging_notebook_leave_the_others(tmp_path, capsys):
-    manifest = _manifest(tmp_path, {"overview": {}, "broken": {}, "slow": {}},
-                         notebooks=["overview"])
+    manifest = _manifest(
+        tmp_path, {"overview": {}, "broken": {}, "slow": {}}, notebooks=["overview"]
+    )
     _notebook(tmp_path / "notebooks" / "broken.ipynb", "raise ValueError('planted failure')")
     _notebook(tmp_path / "notebooks" / "slow.ipynb", "import time\ntime.sleep(120)")
     out = tmp_path / "out"
@@ -157,9 +173,24 @@ def test_a_failing_and_a_hanging_notebook_leave_the_others(tmp_path, capsys):
 def test_papermill_by_hand_with_the_project_kernel(tmp_path):
     env = {**os.environ, "APPELLATE_REPORTS": str(tmp_path / "reports")}
     run = subprocess.run(
-        [sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "circuits.ipynb"),
-         str(tmp_path / "out.ipynb"), "-p", "data", "demo", "-p", "rule", "reversed"],
-        capture_output=True, text=True, env=env, cwd=ROOT / "notebooks", timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(ROOT / "notebooks" / "circuits.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            "-p",
+            "data",
+            "demo",
+            "-p",
+            "rule",
+            "reversed",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT / "notebooks",
+        timeout=600,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     summary = json.loads((tmp_path / "reports" / "demo" / "circuits" / "summary.json").read_text())
@@ -178,16 +209,31 @@ def test_reports_render_in_a_real_browser(built):
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=_chromium(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         for page_path in pages:
             page = browser.new_page()
-            errors, outside = [], []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: outside.append(r.url)
-                    if not r.url.startswith(("file://", "data:", "blob:", "about:")) else None)
+            errors: list[str] = []
+            outside: list[str] = []
+
+            def on_console(msg, errors=errors):
+                if msg.type == "error":
+                    errors.append(msg.text)
+
+            def on_request(req, outside=outside):
+                if not req.url.startswith(("file://", "data:", "blob:", "about:")):
+                    outside.append(req.url)
+
+            page.on("console", on_console)
+            page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+            page.on("request", on_request)
             page.goto(page_path.as_uri())
             page.wait_for_load_state("load")
             charts = page.locator(".appellate-chart")
@@ -211,15 +257,29 @@ def test_jupyterlab_lists_the_notebooks_and_the_project_kernel(tmp_path):
     token = "appellate-test"
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT / 'notebooks'}",
-         "--ServerApp.open_browser=False", "--allow-root"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+            "--ServerApp.open_browser=False",
+            "--allow-root",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
     )
     try:
+
         def get(path):
-            req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                         headers={"Authorization": f"token {token}"})
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"token {token}"}
+            )
             with urllib.request.urlopen(req, timeout=5) as resp:
                 return json.loads(resp.read())
 
@@ -233,7 +293,8 @@ def test_jupyterlab_lists_the_notebooks_and_the_project_kernel(tmp_path):
                     raise
                 time.sleep(0.5)
         listed = sorted(item["name"] for item in get("/api/contents")["content"])
-        assert [f"{name}.ipynb" for name in NOTEBOOKS] == [n for n in listed if n.endswith(".ipynb")]
+        notebooks = [n for n in listed if n.endswith(".ipynb")]
+        assert notebooks == [f"{name}.ipynb" for name in NOTEBOOKS]
         kernels = get("/api/kernelspecs")["kernelspecs"]
         assert "appellate" in kernels, sorted(kernels)
     finally:
@@ -246,10 +307,22 @@ def test_notebooks_are_committed_clean_with_one_parameters_cell():
         nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, name
-        assert all(not c.get("outputs") and not c.get("execution_count")
-                   for c in nb.cells if c.cell_type == "code"), name
+        assert all(
+            not c.get("outputs") and not c.get("execution_count")
+            for c in nb.cells
+            if c.cell_type == "code"
+        ), name
         assert nb.metadata["kernelspec"]["name"] == "appellate"
         assert not any("def " in c.source for c in nb.cells if c.cell_type == "code"), name
-        for key in ("data", "mapping", "rule", "circuits", "claim_types", "years", "min_n",
-                    "anonymize_judges", "output_dir"):
+        for key in (
+            "data",
+            "mapping",
+            "rule",
+            "circuits",
+            "claim_types",
+            "years",
+            "min_n",
+            "anonymize_judges",
+            "output_dir",
+        ):
             assert f"\n{key}:" in "\n" + tagged[0].source, (name, key)
