@@ -13,3 +13,40 @@ DATA = Path(__file__).parent / "data"
 def fixtures() -> Path:
     """The folder of hand-written test fixtures."""
     return DATA
+
+
+def shared_data() -> Path | None:
+    """The reference datasets: $APPELLATE_SHARED_DATA, else ../shared/data beside the project."""
+    import os
+
+    candidates = [
+        os.environ.get("APPELLATE_SHARED_DATA"),
+        str(Path(__file__).resolve().parents[2] / "shared" / "data"),
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate, "SOURCES.md").exists():
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The reference-data folder, or skip: the realdata tests need it."""
+    found = shared_data()
+    if found is None:
+        pytest.skip(
+            "reference data not found: set APPELLATE_SHARED_DATA to the shared/data "
+            "folder (CI does)"
+        )
+    return found
+
+
+@pytest.fixture(scope="session")
+def real_raw(mirror, tmp_path_factory) -> Path:
+    """Every reference source fetched from the mirror into a fresh data folder."""
+    from toolkit.store import fetch
+
+    data = tmp_path_factory.mktemp("appellate-data")
+    for name in ("scdb", "songer", "auburn", "fjc_judges", "greene"):
+        fetch(name, mirror=mirror, raw_dir=data / "raw")
+    return data

@@ -5,7 +5,7 @@ import pytest
 
 from toolkit.cli import main
 
-COMMANDS = ["validate", "schema", "rules", "demo"]
+COMMANDS = ["validate", "schema", "rules", "demo", "fetch", "datasets", "report"]
 
 
 @pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])

@@ -7,6 +7,7 @@ command exits with status 1; usage errors exit with status 2.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -99,6 +100,33 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from toolkit.store import fetch
+
+    folder = fetch(args.name, mirror=args.mirror, timeout=args.timeout)
+    record = json.loads((folder / "fetched.json").read_text())
+    for name, info in record["files"].items():
+        print(
+            f"{name}: {info['bytes']:,} bytes, sha256 {info['sha256'][:16]} (from {info['origin']})"
+        )
+    print(f"fetched {args.name} into {folder}")
+    return 0
+
+
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    from toolkit.store import datasets
+
+    rows = datasets()
+    print(f"{'source':<12} {'present':<8} {'fingerprint':<17} {'release':<40} description")
+    for row in rows:
+        present = "yes" if row["present"] else "no"
+        print(
+            f"{row['source']:<12} {present:<8} {row['fingerprint'] or '-':<17} "
+            f"{row['release'] or '-':<40} {row['description']}"
+        )
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from toolkit import paths
     from toolkit.reports import build_reports
@@ -180,6 +208,28 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="only check that data/demo equals a fresh simulation"
     )
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser(
+        "fetch",
+        help="download a source's raw files (or copy them from a mirror)",
+        description="Download a source's official files into data/raw/NAME/, verifying size "
+        "and checksum where known; with --mirror, copy them from a local folder laid out like "
+        "the reference data.",
+    )
+    p.add_argument("name", help="source name (see `appellate datasets`)")
+    p.add_argument("--mirror", help="a local folder holding the files (no network)")
+    p.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds before a stalled download fails"
+    )
+    p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser(
+        "datasets",
+        help="list the known sources and which are present",
+        description="List the known sources: present or not, release, fingerprint of the "
+        "raw files.",
+    )
+    p.set_defaults(func=_cmd_datasets)
 
     p = sub.add_parser(
         "report",

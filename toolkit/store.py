@@ -107,7 +107,7 @@ def _verify(tmp: Path, spec: RemoteFile, origin: str) -> None:
     size = tmp.stat().st_size
     if spec.size is not None and size != spec.size:
         raise FetchError(
-            f"{spec.name} from {origin}: {size:,} bytes, expected {spec.size:,} "
+            f"{spec.name} from {origin}: {size:,} bytes, expected {spec.size:,} bytes "
             "(truncated or changed download)"
         )
     if spec.sha256 is not None:

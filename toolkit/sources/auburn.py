@@ -106,6 +106,9 @@ def read_judges(raw_dir: str | Path | None = None) -> tuple[pd.DataFrame, list, 
         raise ToolkitError(f"no Auburn judge files in {folder}: run `appellate fetch auburn`")
     both = pd.concat(frames, ignore_index=True)
     both = both.drop(columns=[c for c in both.columns if both[c].isna().all()])
+    for col in both.columns:  # a column typed differently in the two files becomes text
+        if both[col].dtype == object:
+            both[col] = both[col].map(lambda v: None if pd.isna(v) else str(v)).astype("str")
     return conform(both, "judges"), ledger, rows_read, info
 
 
