@@ -130,8 +130,8 @@ def _select(layout: str, columns: Sequence[str]) -> str:
         {_case("CIRCUIT", CIRCUIT)} AS court,
         {_case("CIRCUIT", CIRCUIT)} AS circuit,
         {year} AS year,
-        CASE WHEN TRY_CAST(NOS AS INTEGER) > 0 THEN 'nos_' || CAST(TRY_CAST(NOS AS INTEGER) AS VARCHAR)
-             ELSE NULL END AS claim_type,
+        CASE WHEN TRY_CAST(NOS AS INTEGER) > 0
+             THEN 'nos_' || CAST(TRY_CAST(NOS AS INTEGER) AS VARCHAR) END AS claim_type,
         TRY_CAST(NOS AS INTEGER) AS nos,
         {outcome} AS outcome,
         'DISP=' || coalesce(DISP, '') || ' OUTCOME=' || coalesce(OUTCOME, '') AS outcome_raw,
