@@ -326,3 +326,27 @@ def test_notebooks_are_committed_clean_with_one_parameters_cell():
             "output_dir",
         ):
             assert f"\n{key}:" in "\n" + tagged[0].source, (name, key)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("source", ["scdb", "songer"])
+def test_every_notebook_runs_on_real_data(source, real_raw, tmp_path, monkeypatch):
+    """The same notebooks on the Supreme Court and Courts of Appeals databases."""
+    monkeypatch.setenv("APPELLATE_DATA", str(real_raw))
+    results = build_reports(ROOT / "reports.yml", data=source, out_dir=tmp_path)
+    assert {r.status for r in results} <= {"ok", "skipped"}, [
+        (r.job.label, r.error) for r in results
+    ]
+    by_report = {r.job.label: r for r in results}
+    overview = json.loads((tmp_path / source / "overview" / "summary.json").read_text())
+    assert overview["simulated"] is False and overview["source"] == source
+    ledger = pd.read_csv(tmp_path / source / "overview" / "tables" / "ledger.csv")
+    assert (ledger["read"] == ledger["kept"] + ledger["excluded"]).all()
+    circuits = pd.read_csv(tmp_path / source / "circuits" / "tables" / "rates_by_circuit.csv")
+    assert circuits["n"].sum() > 1000
+    panels = by_report[f"{source}/panels"]
+    if source == "scdb":  # no appointing party for the justices in the SCDB
+        assert panels.status == "skipped"
+    else:  # Songer votes link to the Auburn judges' parties
+        assert panels.status == "ok"
+    assert "SIMULATED" not in (tmp_path / "index.html").read_text()
