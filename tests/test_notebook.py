@@ -103,3 +103,15 @@ def test_default_output_dir_follows_the_environment(tmp_path, monkeypatch):
     report = Report.start("overview")
     assert report.out == tmp_path / "demo" / "overview"
     assert paths.reports_dir() == tmp_path
+
+
+def test_prose_names_a_missing_group():
+    rates = toolkit.reversal_rates(
+        toolkit.load("demo").cases.assign(
+            circuit=lambda c: c["circuit"].where(c["circuit"] != "ca9")
+        ),
+        by="circuit",
+        min_n=10**6,
+    )
+    text = describe_rates(rates, "circuit")
+    assert "(none)" in text

@@ -138,11 +138,16 @@ def fit_reversal_model(
             frame[col] = frame[col].cat.remove_unused_categories()
     if cluster is not None:
         frame = frame[frame["_cluster"].notna()]
+    if formula.split("~")[0].strip() == "reversed":  # excluded outcomes never reach patsy
+        frame = frame[frame["reversed"].notna()]
     try:
         y, X = patsy.dmatrices(formula, frame, return_type="dataframe", NA_action="drop")
     except patsy.PatsyError as exc:
         raise ToolkitError(f"cannot build the model from {formula!r}: {exc}") from None
     n_dropped = len(cases) - len(y)
+    empty = [c for c in X.columns if c != "Intercept" and (X[c] == 0).all()]
+    if empty:  # a level seen only in rows that were dropped: no information, no column
+        X = X.drop(columns=empty)
     if y.shape[1] != 1:
         raise ToolkitError("the left side of the formula must be one 0/1 variable")
     model = sm.Logit(y.iloc[:, 0], X)

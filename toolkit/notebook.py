@@ -203,6 +203,11 @@ def coverage(data: Any, rows: str = "year", columns: str = "circuit") -> Any:
     return table.reset_index()
 
 
+def _label(value: Any) -> str:
+    """A group's name in prose; a missing value is said to be missing."""
+    return "(none)" if value is None or value != value else str(value)
+
+
 def _pct(value: float) -> str:
     return "n/a" if value != value else f"{100 * value:.1f}%"
 
@@ -230,15 +235,15 @@ def describe_rates(rates: Any, by: str | None = None) -> str:
         lo, hi = ranked.iloc[0], ranked.iloc[-1]
         text += (
             f" By {by.replace('_', ' ')}, the rate ranges from {_pct(lo['rate'])} "
-            f"({lo[by]}, n = {int(lo['n']):,}; 95% interval {_pct(lo['ci_low'])} to "
-            f"{_pct(lo['ci_high'])}) to {_pct(hi['rate'])} ({hi[by]}, n = {int(hi['n']):,}; "
+            f"({_label(lo[by])}, n = {int(lo['n']):,}; 95% interval {_pct(lo['ci_low'])} to "
+            f"{_pct(lo['ci_high'])}) to {_pct(hi['rate'])} ({_label(hi[by])}, n = {int(hi['n']):,}; "
             f"{_pct(hi['ci_low'])} to {_pct(hi['ci_high'])})."
         )
         small = rates[rates["small_n"]]
         if len(small):
             text += (
                 f" {len(small)} group(s) have fewer cases than the minimum and are marked: "
-                f"{', '.join(map(str, small[by]))}."
+                f"{', '.join(map(_label, small[by]))}."
             )
     return text
 
@@ -259,8 +264,8 @@ def describe_comparison(comparison: Any, by: str) -> str:
     sig = g[g["significant"]]
     correction = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg"}[g["correction"].iloc[0]]
     if len(sig):
-        above = sig[sig["diff_rest"] > 0][by].astype(str).tolist()
-        below = sig[sig["diff_rest"] < 0][by].astype(str).tolist()
+        above = [_label(v) for v in sig.loc[sig["diff_rest"] > 0, by]]
+        below = [_label(v) for v in sig.loc[sig["diff_rest"] < 0, by]]
         parts = []
         if above:
             parts.append(f"above the rest: {', '.join(above)}")

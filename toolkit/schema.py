@@ -351,7 +351,7 @@ def conform(
                 )
     extra = [c for c in df.columns if c not in spec]
     result = pd.concat([pd.DataFrame(out, index=df.index), df[extra]], axis=1)
-    return result.reset_index(drop=True)
+    return result.reset_index(drop=True).copy()  # one block per dtype, not one per column
 
 
 def restore_categories(frame: pd.DataFrame, table: str) -> pd.DataFrame:
