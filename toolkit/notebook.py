@@ -236,7 +236,8 @@ def describe_rates(rates: Any, by: str | None = None) -> str:
         text += (
             f" By {by.replace('_', ' ')}, the rate ranges from {_pct(lo['rate'])} "
             f"({_label(lo[by])}, n = {int(lo['n']):,}; 95% interval {_pct(lo['ci_low'])} to "
-            f"{_pct(lo['ci_high'])}) to {_pct(hi['rate'])} ({_label(hi[by])}, n = {int(hi['n']):,}; "
+            f"{_pct(lo['ci_high'])}) to {_pct(hi['rate'])} "
+            f"({_label(hi[by])}, n = {int(hi['n']):,}; "
             f"{_pct(hi['ci_low'])} to {_pct(hi['ci_high'])})."
         )
         small = rates[rates["small_n"]]
