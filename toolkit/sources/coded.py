@@ -44,7 +44,6 @@ kept as it is. Without a mapping, the file's columns must carry the canonical na
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from collections.abc import Mapping
@@ -57,6 +56,8 @@ import pandas as pd
 from toolkit import schema
 from toolkit.errors import DataError, MappingError, compact_rows
 from toolkit.outcomes import rollup_claims
+from toolkit.sources.base import entry
+from toolkit.store import file_info
 
 __all__ = ["read", "read_mapping", "read_table"]
 
@@ -128,11 +129,6 @@ def _check_keys(section: Mapping[str, Any], allowed: set[str], where: str) -> No
             f"{where}: unknown key(s) {', '.join(unknown)}; "
             f"expected among {', '.join(sorted(allowed))}"
         )
-
-
-def _fingerprint(path: Path) -> dict[str, Any]:
-    data = path.read_bytes()
-    return {"path": str(path), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def read_table(
@@ -214,6 +210,23 @@ def read_table(
             "the file has a header but no rows", file=str(path), expected="one row per case"
         )
     return df, rownum
+
+
+def _read_rows(
+    path: Path, cfg: Mapping[str, Any], table: str
+) -> tuple[pd.DataFrame, pd.Series, list[dict[str, Any]]]:
+    """Read a file and set its blank rows aside, with the ledger entry that says so."""
+    raw, rownum = read_table(path, sheet=cfg.get("sheet"), encoding=cfg.get("encoding", "utf-8"))
+    text = raw.astype("str").apply(lambda c: c.str.strip() == "")
+    blank = (raw.isna() | text).all(axis=1)
+    ledger = []
+    if blank.any():
+        ledger.append(
+            entry(
+                path.name, table, "excluded", int(blank.sum()), _BLANK_ROW, rownum[blank].tolist()
+            )
+        )
+    return raw[~blank], rownum[~blank], ledger
 
 
 def _sheet_names(path: Path) -> list[str]:
@@ -451,25 +464,8 @@ def read(
     source = source or m.get("source") or path.stem
     date_format = m.get("date_format")
     file_label = path.name
-    files = {file_label: _fingerprint(path)} if path.exists() else {}
-    raw, rownum = read_table(path, sheet=m.get("sheet"), encoding=m.get("encoding", "utf-8"))
-
-    blank = raw.isna().all(axis=1) | raw.astype("str").apply(lambda c: c.str.strip() == "").all(
-        axis=1
-    )
-    ledger = []
-    if blank.any():
-        ledger.append(
-            {
-                "file": file_label,
-                "table": "cases",
-                "action": "excluded",
-                "reason": _BLANK_ROW,
-                "n_rows": int(blank.sum()),
-                "rows": compact_rows(rownum[blank]),
-            }
-        )
-    df, rownum = raw[~blank], rownum[~blank]
+    files = {file_label: file_info(path)} if path.exists() else {}
+    df, rownum, ledger = _read_rows(path, m, "cases")
 
     columns = dict(m.get("columns") or {})
     if not columns:
@@ -574,17 +570,7 @@ def read(
                     expected="every panel judge listed in the judges file",
                 )
 
-    ledger.insert(
-        0,
-        {
-            "file": file_label,
-            "table": "cases",
-            "action": "kept",
-            "reason": "",
-            "n_rows": len(cases),
-            "rows": "",
-        },
-    )
+    ledger.insert(0, entry(file_label, "cases", "kept", len(cases)))
     rows_read = {e["file"]: 0 for e in ledger}
     for e in ledger:
         rows_read[e["file"]] += int(e["n_rows"])
@@ -657,22 +643,8 @@ def _claims(
     if "file" not in cfg:
         raise MappingError("claims: give 'file' (a long file, one row per claim) or 'wide'")
     cpath = _resolve(m, cfg["file"])
-    raw, crow = read_table(cpath, sheet=cfg.get("sheet"), encoding=cfg.get("encoding", "utf-8"))
+    raw, crow, ledger = _read_rows(cpath, cfg, "claims")
     label = cpath.name
-    blank = raw.isna().all(axis=1)
-    ledger = []
-    if blank.any():
-        ledger.append(
-            {
-                "file": label,
-                "table": "claims",
-                "action": "excluded",
-                "reason": _BLANK_ROW,
-                "n_rows": int(blank.sum()),
-                "rows": compact_rows(crow[blank]),
-            }
-        )
-    raw, crow = raw[~blank], crow[~blank]
     section = {"columns": dict(cfg.get("columns") or {}), "values": values}
     if "case_id" not in section["columns"]:
         section["columns"]["case_id"] = (m.get("columns") or {}).get("case_id", "case_id")
@@ -691,18 +663,8 @@ def _claims(
             rows=crow[orphan.to_numpy()].tolist(),
             expected="case ids that appear in the cases file",
         )
-    ledger.insert(
-        0,
-        {
-            "file": label,
-            "table": "claims",
-            "action": "kept",
-            "reason": "",
-            "n_rows": len(claims),
-            "rows": "",
-        },
-    )
-    return claims, ledger, {label: _fingerprint(cpath)}
+    ledger.insert(0, entry(label, "claims", "kept", len(claims)))
+    return claims, ledger, {label: file_info(cpath)}
 
 
 def _judges(
@@ -713,35 +675,11 @@ def _judges(
     if "file" not in cfg:
         raise MappingError("judges: give the 'file' of judges' attributes")
     jpath = _resolve(m, cfg["file"])
-    raw, jrow = read_table(jpath, sheet=cfg.get("sheet"), encoding=cfg.get("encoding", "utf-8"))
+    raw, jrow, ledger = _read_rows(jpath, cfg, "judges")
     label = jpath.name
-    blank = raw.isna().all(axis=1)
-    ledger = []
-    if blank.any():
-        ledger.append(
-            {
-                "file": label,
-                "table": "judges",
-                "action": "excluded",
-                "reason": _BLANK_ROW,
-                "n_rows": int(blank.sum()),
-                "rows": compact_rows(jrow[blank]),
-            }
-        )
-    raw, jrow = raw[~blank], jrow[~blank]
     section = {"columns": dict(cfg.get("columns") or {}), "values": dict(cfg.get("values") or {})}
     judges = _canonical_frame(
         raw, section, "judges", str(jpath), jrow, cfg.get("date_format", date_format)
     )
-    ledger.insert(
-        0,
-        {
-            "file": label,
-            "table": "judges",
-            "action": "kept",
-            "reason": "",
-            "n_rows": len(judges),
-            "rows": "",
-        },
-    )
-    return judges, ledger, {label: _fingerprint(jpath)}
+    ledger.insert(0, entry(label, "judges", "kept", len(judges)))
+    return judges, ledger, {label: file_info(jpath)}
