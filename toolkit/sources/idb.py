@@ -172,21 +172,7 @@ def convert(sources: Sequence[Path], target: Path) -> dict[str, Any]:
                     f"{', '.join(sorted(missing))}"
                 )
             layout = _layout(path, columns)
-            derived = {
-                "case_id",
-                "source",
-                "court",
-                "circuit",
-                "year",
-                "claim_type",
-                "nos",
-                "outcome",
-                "outcome_raw",
-                "decided",
-                "weight",
-                "layout",
-                "raw_file",
-            }
+            derived = {*CANONICAL, "nos", "layout", "raw_file"}
             keep = ", ".join(
                 f'"{c}" AS "{c}_code"' if c.lower() in derived else f'"{c}"' for c in columns
             )
