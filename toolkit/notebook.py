@@ -219,7 +219,7 @@ def describe_rates(rates: Any, by: str | None = None) -> str:
     --------
     >>> import toolkit
     >>> rates = toolkit.reversal_rates(toolkit.load("demo"), by="circuit")
-    >>> describe_rates(rates, "circuit").split(".")[0]
+    >>> describe_rates(rates, "circuit").split(";")[0]
     'Of 7,540 cases counted under the disturbed rule, 856 (11.4%) were reversed'
     """
     n, x = int(rates["n"].sum()), int(rates["n_reversed"].sum())
