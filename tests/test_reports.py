@@ -350,3 +350,31 @@ def test_every_notebook_runs_on_real_data(source, real_raw, tmp_path, monkeypatc
     else:  # Songer votes link to the Auburn judges' parties
         assert panels.status == "ok"
     assert "SIMULATED" not in (tmp_path / "index.html").read_text()
+
+
+def test_an_interrupted_run_keeps_what_finished(tmp_path):
+    manifest = _manifest(tmp_path, {"fast": {}, "slow": {}})
+    _notebook(tmp_path / "notebooks" / "fast.ipynb", "y = 2")
+    _notebook(tmp_path / "notebooks" / "slow.ipynb", "import time\ntime.sleep(300)")
+    out = tmp_path / "out"
+    env = {**os.environ, "APPELLATE_REPORTS": str(out)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "report", "--manifest", str(manifest), "--jobs", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    fast = out / "demo" / "fast" / "summary.json"
+    deadline = time.time() + 120
+    while not (fast.exists() and json.loads(fast.read_text()).get("build_key")):
+        assert time.time() < deadline and proc.poll() is None
+        time.sleep(0.5)
+    proc.send_signal(2)  # Ctrl-C
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted" in err
+    slow = json.loads((out / "demo" / "slow" / "summary.json").read_text())
+    assert slow["status"] == "failed" and "interrupted" in slow["error"]
+    assert json.loads(fast.read_text())["status"] == "ok"
+    assert "interrupted" in (out / "index.html").read_text()

@@ -106,9 +106,9 @@ def fit_reversal_model(
     Examples
     --------
     >>> import toolkit
-    >>> m = fit_reversal_model(toolkit.load("demo"), "~ C(circuit) + year", cluster="circuit")
-    >>> m.n_clusters, m.table["term"].iloc[0]
-    (11, 'Intercept')
+    >>> m = fit_reversal_model(toolkit.load("demo"), "~ C(circuit) + year", cluster="panel")
+    >>> m.table["term"].iloc[0], m.n_obs + m.n_dropped
+    ('Intercept', 8000)
     """
     import patsy
     import statsmodels.api as sm

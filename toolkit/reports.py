@@ -28,6 +28,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -203,6 +204,19 @@ def _unchanged(job: Job) -> dict[str, Any] | None:
     return summary if ok and (job.out / "index.html").exists() else None
 
 
+INTERRUPTED = "interrupted before it finished"
+_LOCK = threading.Lock()
+_STOP = threading.Event()
+_RUNNING: dict[int, subprocess.Popen] = {}
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def _run_subprocess(job: Job, timeout: float, kernel: str) -> JobResult:
     start = time.perf_counter()
     spec = json.dumps(
@@ -216,22 +230,31 @@ def _run_subprocess(job: Job, timeout: float, kernel: str) -> JobResult:
         }
     )
     job.out.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "toolkit.reports", "--run-one", spec],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    with _LOCK:
+        if _STOP.is_set():
+            return JobResult(job, "failed", 0.0, INTERRUPTED)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "toolkit.reports", "--run-one", spec],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # its own process group: kernel included, killed together
+        )
+        _RUNNING[proc.pid] = proc
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # the notebook's kernel goes with it
+        _kill(proc)
         proc.communicate()
         error = f"timed out after {timeout:.0f} s"
         _write_failure(job, error, time.perf_counter() - start)
         return JobResult(job, "failed", time.perf_counter() - start, error)
+    finally:
+        with _LOCK:
+            _RUNNING.pop(proc.pid, None)
     seconds = time.perf_counter() - start
+    if _STOP.is_set():
+        return JobResult(job, "failed", seconds, INTERRUPTED)
     summary = _read_summary(job)
     if proc.returncode != 0 or summary.get("status") == "failed":
         error = summary.get("error") or (output or "").strip()[-2000:] or f"exit {proc.returncode}"
@@ -322,13 +345,28 @@ def build_reports(
     if todo:
         kernel = _kernel_name()
         workers = max(1, jobs or os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_run_subprocess, job, timeout, kernel) for job in todo]
+        _STOP.clear()
+        pool = ThreadPoolExecutor(max_workers=workers)
+        futures = [pool.submit(_run_subprocess, job, timeout, kernel) for job in todo]
+        try:
             for future in as_completed(futures):
                 result = future.result()
                 results.append(result)
                 if progress:
                     progress(result, len(results), len(plan))
+        except BaseException:  # Ctrl-C: stop every notebook, keep what finished, say so
+            _STOP.set()
+            with _LOCK:
+                for proc in _RUNNING.values():
+                    _kill(proc)
+            pool.shutdown(wait=True, cancel_futures=True)
+            finished = {r.job.out for r in results if r.error != INTERRUPTED}
+            for job in todo:  # a notebook may have finished as the interrupt came
+                if job.out not in finished and _unchanged(job) is None:
+                    _write_failure(job, INTERRUPTED, 0.0)
+            write_index(Path(out_dir) if out_dir else paths.reports_dir())
+            raise
+        pool.shutdown(wait=True)
     order = {job.out: i for i, job in enumerate(plan)}
     results.sort(key=lambda r: order[r.job.out])
     write_index(Path(out_dir) if out_dir else paths.reports_dir())
