@@ -210,6 +210,12 @@ _STOP = threading.Event()
 _RUNNING: dict[int, subprocess.Popen] = {}
 
 
+def _single_threaded() -> dict[str, str]:
+    """Notebooks run side by side, one per core: keep each numeric library to one thread."""
+    names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+    return {name: os.environ.get(name, "1") for name in names}
+
+
 def _kill(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -239,6 +245,7 @@ def _run_subprocess(job: Job, timeout: float, kernel: str) -> JobResult:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,  # its own process group: kernel included, killed together
+            env={**os.environ, **_single_threaded()},
         )
         _RUNNING[proc.pid] = proc
     try:
