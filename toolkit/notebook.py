@@ -19,12 +19,11 @@ prose always come from the data.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -126,14 +125,6 @@ def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
     return p
 
 
-def _sha(paths: Sequence[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths, key=str):
-        digest.update(path.name.encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:16]
-
-
 def data_fingerprint(data: str, mapping: str | None = None) -> str:
     """A short fingerprint of the files behind a dataset, without loading it.
 
@@ -142,6 +133,7 @@ def data_fingerprint(data: str, mapping: str | None = None) -> str:
     """
     from toolkit import paths
     from toolkit.sources import SOURCES
+    from toolkit.store import fingerprint
 
     files: list[Path] = []
     if data == "demo":
@@ -155,7 +147,7 @@ def data_fingerprint(data: str, mapping: str | None = None) -> str:
             if m and Path(m).suffix.lower() in (".yml", ".yaml"):
                 files.append(Path(m))
                 files += _mapping_files(Path(m))
-    return _sha([f for f in dict.fromkeys(files) if f.exists()])
+    return fingerprint([f for f in dict.fromkeys(files) if f.exists()])
 
 
 def _mapping_files(path: Path) -> list[Path]:

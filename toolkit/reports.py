@@ -101,18 +101,6 @@ def _slug(value: Any) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "-", str(value)).strip("-")
 
 
-def _package_fingerprint() -> str:
-    import toolkit
-
-    root = Path(toolkit.__file__).parent
-    digest = hashlib.sha256(toolkit.__version__.encode())
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".j2") and path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def plan_jobs(
     manifest: Mapping[str, Any],
     data: str | None = None,
@@ -146,7 +134,9 @@ def plan_jobs(
             raise ToolkitError(
                 f"no such report(s): {', '.join(missing)}; the manifest has {', '.join(reports)}"
             )
-    package = _package_fingerprint()
+    from toolkit.store import package_fingerprint
+
+    package = package_fingerprint()
     jobs: list[Job] = []
     problems: list[str] = []
     fingerprints: dict[tuple[Any, Any], str] = {}

@@ -15,6 +15,7 @@ Parquet cache
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -43,6 +44,7 @@ __all__ = [
     "fetch",
     "file_info",
     "fingerprint",
+    "package_fingerprint",
     "raw_files",
 ]
 
@@ -286,6 +288,20 @@ def fingerprint(files: Sequence[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=1)
+def package_fingerprint() -> str:
+    """A short fingerprint of the installed package: its version and its code."""
+    import toolkit
+
+    root = Path(toolkit.__file__).parent
+    digest = hashlib.sha256(toolkit.__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".j2") and path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def datasets(raw_dir: str | Path | None = None) -> list[dict[str, Any]]:
     """Every known source: whether its files are present, their release and fingerprint."""
     import importlib
@@ -328,10 +344,9 @@ def cached(
     """
     import pandas as pd
 
-    from toolkit.reports import _package_fingerprint
     from toolkit.schema import CaseData, restore_categories
 
-    key = f"{fingerprint(files)}-{_package_fingerprint()}"
+    key = f"{fingerprint(files)}-{package_fingerprint()}"
     folder = Path(processed_dir or paths.processed_dir()) / name / key
     meta_path = folder / "meta.json"
     if meta_path.exists():
