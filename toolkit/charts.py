@@ -409,7 +409,7 @@ def chart_trend(trend: pd.DataFrame, by: str | None = None, title: str | None = 
     table = _plain(trend)
     color = {"color": alt.Color(f"{by}:N", title=by.replace("_", " "))} if by else {}
     base = alt.Chart(table).encode(
-        x=alt.X("year:O", title="Year of decision"),
+        x=alt.X("year:O", title="Year of decision", axis=alt.Axis(labelAngle=0)),
     )
     band = base.mark_area(opacity=0.2).encode(
         y=alt.Y(
@@ -435,6 +435,7 @@ def chart_trend(trend: pd.DataFrame, by: str | None = None, title: str | None = 
         ),
         description="Yearly reversal rates with confidence intervals and a smoothed logistic "
         "trend with its confidence band.",
+        width=520,
     )
 
 
@@ -458,6 +459,7 @@ def chart_panels(rates: pd.DataFrame, title: str | None = None) -> Any:
             "composition:N",
             sort=["RRR", "RRD", "RDD", "DDD"],
             title="Panel composition (appointing party: R Republican, D Democratic)",
+            axis=alt.Axis(labelAngle=0),
         ),
     )
     bars = base.mark_rule(strokeWidth=2).encode(
