@@ -335,6 +335,7 @@ class Report:
         self.notes: list[str] = []
         self.status = "ok"
         self.started = time.perf_counter()
+        self.fingerprint = data_fingerprint(params["data"], params["mapping"])
 
     @classmethod
     def start(cls, name: str, **params: Any) -> Report:
@@ -378,7 +379,7 @@ class Report:
         }
         lines = [
             f"**Data:** `{self.params['data']}` (source `{meta.get('source', '')}`), "
-            f"fingerprint `{data_fingerprint(self.params['data'], self.params['mapping'])}`; "
+            f"fingerprint `{self.fingerprint}`; "
             f"{self.numbers['cases_after_filters']:,} of {self.numbers['cases_loaded']:,} cases "
             f"after filters {json.dumps(filters) if filters else '(none)'}.",
             f"**Reversal rule:** `{meta['rule']['name']}`: {meta['rule']['description']}.",
@@ -482,7 +483,7 @@ class Report:
             "status": self.status,
             "parameters": self.params,
             "data": self.params["data"],
-            "data_fingerprint": data_fingerprint(self.params["data"], self.params["mapping"]),
+            "data_fingerprint": self.fingerprint,
             "source": meta.get("source"),
             "simulated": bool(meta.get("simulated", False)),
             "rule": meta["rule"]["name"],

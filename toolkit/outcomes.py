@@ -49,6 +49,11 @@ class Rule:
     mapping: Mapping[str, int | None]
     description: str
 
+    def flag(self, outcomes: pd.Series) -> pd.Series:
+        """Nullable boolean: True counts as reversed, False not, NA leaves the denominator."""
+        values = {o: (None if v is None else bool(v)) for o, v in self.mapping.items()}
+        return outcomes.astype("str").map(values).astype("boolean")
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-friendly record of the rule, as stored in ``CaseData.meta``."""
         return {"name": self.name, "description": self.description, "mapping": dict(self.mapping)}
@@ -156,9 +161,7 @@ def apply_rule(data: CaseData, rule: str | Rule | Mapping[str, Any] = "disturbed
     'boolean'
     """
     r = get_rule(rule)
-    values = {o: (None if v is None else bool(v)) for o, v in r.mapping.items()}
-    flag = data.cases["outcome"].astype("str").map(values).astype("boolean")
-    cases = data.cases.assign(reversed=flag)
+    cases = data.cases.assign(reversed=r.flag(data.cases["outcome"]))
     meta = dict(data.meta)
     meta["rule"] = r.as_dict()
     return data.replace(cases=cases, meta=meta)

@@ -123,9 +123,7 @@ def flagged_cases(data: CaseData | pd.DataFrame, rule: RuleLike = "disturbed") -
     cases = data.cases if isinstance(data, CaseData) else data
     if "outcome" not in cases.columns:
         raise ToolkitError("the cases need an 'outcome' column to apply a reversal rule")
-    values = {o: (None if v is None else bool(v)) for o, v in r.mapping.items()}
-    flag = cases["outcome"].astype("str").map(values).astype("boolean")
-    return cases.assign(reversed=flag)
+    return cases.assign(reversed=r.flag(cases["outcome"]))
 
 
 def _check_by(cases: pd.DataFrame, by: list[str]) -> None:
