@@ -54,87 +54,31 @@ from typing import Any
 import pandas as pd
 
 from toolkit import schema
-from toolkit.errors import DataError, MappingError, compact_rows
+from toolkit.errors import DataError, MappingError, compact_rows, format_rows
 from toolkit.outcomes import rollup_claims
 from toolkit.sources.base import entry
 from toolkit.store import file_info
 
 __all__ = ["read", "read_mapping", "read_table"]
 
-_TOP_KEYS = {
-    "source",
-    "file",
-    "sheet",
-    "encoding",
-    "date_format",
-    "defaults",
-    "columns",
-    "values",
-    "panel",
-    "claims",
-    "judges",
-}
-_PANEL_KEYS = {
-    "columns",
-    "column",
-    "separator",
-    "author",
-    "dissent",
-    "concurrence",
-    "by_designation",
-}
-_SUB_KEYS = {"file", "sheet", "encoding", "date_format", "columns", "values", "wide"}
 _BLANK_ROW = "blank row (every cell empty)"
 
 
 def read_mapping(path: str | Path) -> dict[str, Any]:
-    """Read and check a YAML mapping file; relative file names are resolved against it."""
-    import yaml
+    """Read a YAML mapping file and validate it whole (see :func:`toolkit.mapping.read_mapping`)."""
+    from toolkit.mapping import read_mapping as _read
 
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MappingError(f"mapping file not found: {path}") from None
-    try:
-        mapping = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise MappingError(f"mapping file {path} is not valid YAML: {exc}") from None
-    if not isinstance(mapping, dict):
-        raise MappingError(f"mapping file {path} must hold a YAML mapping (key: value)")
-    _check_keys(mapping, _TOP_KEYS, str(path))
-    for key, allowed in (("panel", _PANEL_KEYS), ("claims", _SUB_KEYS), ("judges", _SUB_KEYS)):
-        if key in mapping:
-            if not isinstance(mapping[key], dict):
-                raise MappingError(f"{path}: '{key}' must be a mapping")
-            _check_keys(mapping[key], allowed, f"{path}: {key}")
-    for table, key in (("cases", None), ("claims", "claims"), ("judges", "judges")):
-        section = mapping if key is None else mapping.get(key, {})
-        known = {c.name for c in schema.TABLES[table]}
-        for canon in list(section.get("columns", {}) or {}) + list(section.get("values", {}) or {}):
-            if canon not in known:
-                raise MappingError(
-                    f"{path}: {key + '.' if key else ''}columns names {canon!r}, which is not a "
-                    f"canonical {table} column; expected one of {', '.join(sorted(known))}"
-                )
-    mapping["_dir"] = path.parent
-    mapping["_path"] = str(path)
-    return mapping
-
-
-def _check_keys(section: Mapping[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(section) - allowed)
-    if unknown:
-        raise MappingError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; "
-            f"expected among {', '.join(sorted(allowed))}"
-        )
+    return _read(path)
 
 
 def read_table(
     path: str | Path, *, sheet: str | int | None = None, encoding: str = "utf-8"
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Read a CSV, Excel or Parquet file as it is, with each row's spreadsheet row number.
+
+    Every problem with the file (missing, a folder, empty, badly encoded, a row with more
+    fields than the header, a damaged workbook or Parquet file) is a
+    :class:`~toolkit.errors.DataError` naming the file and, where it applies, the rows.
 
     Returns
     -------
@@ -144,41 +88,25 @@ def read_table(
     path = Path(path)
     if not path.exists():
         raise DataError("file not found", file=str(path))
+    if path.is_dir():
+        raise DataError(
+            "this is a folder, not a file",
+            file=str(path),
+            expected="a .csv, .xlsx or .parquet file",
+        )
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        raw = path.read_bytes()
-        if not raw.strip():
-            raise DataError(
-                "the file is empty", file=str(path), expected="a header row and one row per case"
-            )
-        try:
-            text = raw.decode(
-                "utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding
-            )
-        except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
-            raise DataError(
-                f"the file is not valid {encoding}: "
-                f"byte {raw[exc.start : exc.start + 1]!r} at offset "
-                f"{exc.start}",
-                file=str(path),
-                rows=[line],
-                expected=f"text encoded as {encoding} "
-                "(set 'encoding:' in the mapping, e.g. latin-1)",
-            ) from None
-        sep = "\t" if suffix == ".tsv" else ","
-        df = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-        )
+        df = _read_csv(path, "\t" if suffix == ".tsv" else ",", encoding)
         rownum = pd.Series(range(2, len(df) + 2), index=df.index)
     elif suffix in (".xlsx", ".xlsm"):
         try:
-            df = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, engine="openpyxl")
+            df = pd.read_excel(
+                path,
+                sheet_name=0 if sheet is None else sheet,
+                engine="openpyxl",
+                keep_default_na=False,
+                na_values=[""],
+            )
         except ValueError as exc:
             sheets = _sheet_names(path)
             raise DataError(
@@ -196,7 +124,14 @@ def read_table(
             ) from None
         rownum = pd.Series(range(2, len(df) + 2), index=df.index)
     elif suffix == ".parquet":
-        df = pd.read_parquet(path)
+        try:
+            df = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError ... on damaged files
+            raise DataError(
+                f"cannot read the Parquet file: {type(exc).__name__}: {exc}",
+                file=str(path),
+                expected="a readable Parquet file",
+            ) from None
         rownum = pd.Series(range(1, len(df) + 1), index=df.index)
     else:
         raise DataError(
@@ -210,6 +145,68 @@ def read_table(
             "the file has a header but no rows", file=str(path), expected="one row per case"
         )
     return df, rownum
+
+
+def _read_csv(path: Path, sep: str, encoding: str) -> pd.DataFrame:
+    """A CSV as text cells (blank cells missing), refusing rows with more fields than the header."""
+    import csv
+
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DataError(
+            "the file is empty", file=str(path), expected="a header row and one row per case"
+        )
+    try:
+        text = raw.decode("utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding)
+    except LookupError:
+        raise DataError(
+            f"unknown encoding {encoding!r}",
+            file=str(path),
+            expected="an encoding Python knows (set 'encoding:' in the mapping, e.g. utf-8, "
+            "latin-1, cp1252)",
+        ) from None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataError(
+            f"the file is not valid {encoding}: "
+            f"byte {raw[exc.start : exc.start + 1]!r} at offset "
+            f"{exc.start}",
+            file=str(path),
+            rows=[line],
+            expected=f"text encoded as {encoding} (set 'encoding:' in the mapping, e.g. latin-1)",
+        ) from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error as exc:
+        raise DataError(f"cannot read the CSV file: {exc}", file=str(path)) from None
+    header = [h.strip() for h in records[0]]
+    width = len(header)
+    for i, name in enumerate(header):
+        if not name:
+            header[i] = f"Unnamed: {i}"
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise DataError(
+            f"column name(s) used twice in the header: {', '.join(map(repr, twice))}",
+            file=str(path),
+            rows=[1],
+            expected="each column name once",
+        )
+    rows = records[1:]
+    ragged = [
+        i + 2 for i, r in enumerate(rows) if len(r) > width and any(x.strip() for x in r[width:])
+    ]
+    if ragged:
+        raise DataError(
+            f"row(s) with more fields than the header's {width} columns (a stray "
+            f"'{sep}' or a missing header)",
+            file=str(path),
+            rows=ragged,
+            expected=f"at most {width} fields per row, like the header",
+        )
+    cells = [(r + [""] * (width - len(r)))[:width] for r in rows]
+    df = pd.DataFrame(cells, columns=header, dtype="str")
+    return df.mask(df == "")
 
 
 def _read_rows(
@@ -242,29 +239,237 @@ def _norm(label: Any) -> str:
     return re.sub(r"\s+", " ", str(label)).strip().lower()
 
 
+_TO_BLANK = "\x00blank"  # what a label mapped to null becomes before it is blanked
+
+
 def _relabel(
     s: pd.Series,
     labels: Mapping[Any, Any] | None,
     vocabulary: tuple[str, ...] | None,
+    *,
+    canon: str = "",
+    file: str | None = None,
+    column: str | None = None,
+    rownum: pd.Series | None = None,
 ) -> pd.Series:
-    """Translate labels; closed vocabularies also accept their canonical values as labels."""
+    """Translate labels; closed vocabularies also accept their canonical values as labels.
+
+    A label mapped to null becomes blank. For a closed vocabulary, a label that is neither
+    mapped nor canonical is an error naming each label, its rows and the nearest known label.
+    """
     if not labels and vocabulary is None:
         return s
     table: dict[str, Any] = {}
+    shown: dict[str, str] = {}
     if vocabulary is not None:
         table.update({v: v for v in vocabulary})
+        shown.update({v: v for v in vocabulary})
     for k, v in (labels or {}).items():
-        table[_norm("" if k is None else k)] = v
+        key = _norm("" if k is None else k)
+        table[key] = _TO_BLANK if v is None else v
+        shown[key] = str(k)
     text = s.astype("str")
     blank = s.isna() | (text.str.strip() == "")
     keys = text.map({v: _norm(v) for v in pd.unique(text.dropna())})
-    mapped = keys.map(table)
+    mapped = keys.map(table).astype("object")
     if "" in table:
         mapped = mapped.where(~blank, table[""])
-    keep = mapped.isna() & ~blank
-    # unmapped labels pass through: for closed vocabularies schema.conform names them as errors
-    out = mapped.where(~keep, s)
-    return out.where(~blank | ("" in table), None)
+    unknown = mapped.isna() & ~blank
+    if vocabulary is not None and unknown.any():
+        raise _unknown_labels(s[unknown], table, shown, vocabulary, canon, file, column, rownum)
+    out = mapped.where(~unknown, s)  # unmapped labels of open columns pass through
+    out = out.where(~blank | ("" in table), None)
+    return out.mask(out.astype("str") == _TO_BLANK, None)
+
+
+def _unknown_labels(
+    bad: pd.Series,
+    table: Mapping[str, Any],
+    shown: Mapping[str, str],
+    vocabulary: tuple[str, ...],
+    canon: str,
+    file: str | None,
+    column: str | None,
+    rownum: pd.Series | None,
+) -> DataError:
+    from toolkit.mapping import nearest
+
+    candidates = [k for k in table if k]
+    details = []
+    for label in sorted(pd.unique(bad.astype("str"))):
+        rows = _rows_of(bad.index[bad.astype("str") == label], rownum)
+        near = nearest(_norm(label), candidates)
+        hint = ""
+        if near is not None:
+            target = table[near]
+            hint = (
+                f": did you mean {shown[near]!r}?"
+                if shown[near] == target
+                else f": did you mean {shown[near]!r} ({target})?"
+            )
+        details.append(f"{label!r} in {format_rows(rows)}{hint}")
+    mapped = [shown[k] for k in table if k and shown[k] != table[k]]
+    accepted = f"a label of the mapping ({', '.join(map(repr, mapped))}) or " if mapped else ""
+    return DataError(
+        f"unknown value(s) for {canon}: " + "; ".join(details),
+        file=file,
+        column=column,
+        rows=_rows_of(bad.index, rownum),
+        expected=f"{accepted}one of {', '.join(vocabulary)} "
+        "(labels match ignoring case and surrounding spaces)",
+    )
+
+
+def _rows_of(index: Any, rownum: pd.Series | None) -> list[int]:
+    if rownum is None:
+        return [int(i) + 2 for i in index]
+    return [int(rownum.loc[i]) for i in index]
+
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+_MDY_WORDS = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_DMY_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    if len(text) == 2:  # the strptime convention: 69-99 are 1900s, 00-68 2000s
+        y += 1900 if y >= 69 else 2000
+    return y
+
+
+def _parse_dates(
+    s: pd.Series,
+    formats: list[str] | None,
+    *,
+    file: str | None,
+    column: str,
+    rownum: pd.Series | None,
+) -> pd.Series:
+    """Dates as researchers type them; blanks stay blank; anything else is an error.
+
+    Without ``formats``: ISO dates (2005-09-04), numeric dates (1/27/2010, 27.01.2010) whose
+    order (month or day first) the column itself shows, and written dates (January 27, 2010;
+    27 Jan. 2010), mixed freely. A column whose numeric dates read both ways (no day above 12
+    anywhere) is an error naming the rows: set ``date_format``.
+    """
+    import datetime as dt
+
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.astype(schema.DATE)
+    present = s.notna() & (s.astype("str").str.strip() != "")
+    out = pd.Series(pd.NaT, index=s.index, dtype=schema.DATE)
+    if not present.any():
+        return out
+    values = s[present]
+    parsed: dict[Any, Any] = {}
+    if formats:
+        text = values.astype("str").str.strip()
+        result = pd.Series(pd.NaT, index=text.index, dtype=schema.DATE)
+        for fmt in formats:
+            todo = result.isna()
+            result[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        bad = values[result.isna()]
+        if len(bad):
+            raise _bad_dates(
+                bad, f"a date in the format {' or '.join(formats)}", file, column, rownum
+            )
+        out[present] = result
+        return out
+    numeric: dict[str, tuple[int, int, int]] = {}
+    for value in pd.unique(values.astype("object")):
+        if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
+            parsed[value] = pd.Timestamp(value)
+            continue
+        text = re.sub(r"\s+", " ", str(value)).strip()
+        try:
+            if m := _ISO.match(text):
+                parsed[value] = pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
+            elif m := _NUMERIC.match(text):
+                numeric[value] = (int(m[1]), int(m[2]), _year(m[3]))
+            elif (m := _MDY_WORDS.match(text)) and m[1].lower() in _MONTHS:
+                parsed[value] = pd.Timestamp(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+            elif (m := _DMY_WORDS.match(text)) and m[2].lower() in _MONTHS:
+                parsed[value] = pd.Timestamp(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+        except ValueError:  # e.g. February 30
+            pass
+    if numeric:
+        day_first = any(a > 12 for a, _, _ in numeric.values())
+        month_first = any(b > 12 for _, b, _ in numeric.values())
+        if day_first and month_first:
+            rows = values.index[values.isin([k for k, (a, b, _) in numeric.items() if a > 12])]
+            raise DataError(
+                "numeric dates written both day-first and month-first in one column",
+                file=file,
+                column=column,
+                rows=_rows_of(rows, rownum),
+                expected="one order throughout, or date_format: a list of formats",
+            )
+        if not day_first and not month_first:
+            ambiguous = [k for k, (a, b, _) in numeric.items() if a != b]
+            if ambiguous:
+                rows = values.index[values.isin(ambiguous)]
+                raise DataError(
+                    "ambiguous dates: no day above 12 anywhere in the column, so "
+                    f"{ambiguous[0]!r} could be read month-first or day-first",
+                    file=file,
+                    column=column,
+                    rows=_rows_of(rows, rownum),
+                    expected="date_format in the mapping, e.g. '%m/%d/%Y' or '%d/%m/%Y'",
+                )
+        for value, (a, b, y) in numeric.items():
+            month, day = (b, a) if day_first else (a, b)
+            try:
+                parsed[value] = pd.Timestamp(y, month, day)
+            except ValueError:
+                pass
+    result = values.astype("object").map(parsed)
+    bad = values[result.isna()]
+    if len(bad):
+        raise _bad_dates(
+            bad,
+            "a date (2010-01-27, 1/27/2010 or January 27, 2010) or a blank cell; text such as "
+            "'pending' can be mapped to blank with values: {<column>: {pending: null}}",
+            file,
+            column,
+            rownum,
+        )
+    out[present] = pd.to_datetime(result).astype(schema.DATE)
+    return out
+
+
+def _bad_dates(
+    bad: pd.Series, expected: str, file: str | None, column: str, rownum: pd.Series | None
+) -> DataError:
+    examples = ", ".join(repr(v) for v in pd.unique(bad.astype("str"))[:5])
+    return DataError(
+        f"{bad.size} value(s) of the wrong type (e.g. {examples}): not dates",
+        file=file,
+        rows=_rows_of(bad.index, rownum),
+        column=column,
+        expected=expected,
+    )
 
 
 def _resolve(m: Mapping[str, Any], name: str | Path) -> Path:
@@ -281,8 +486,38 @@ def _consumed(m: Mapping[str, Any]) -> list[str]:
         for k in ("column", "author", "dissent", "concurrence", "by_designation")
         if k in panel
     ]
-    cols += list(((m.get("claims") or {}).get("wide") or {}).values())
+    cols += [panel["en_banc"]] if panel.get("en_banc") else []
+    claims = m.get("claims") or {}
+    cols += list((claims.get("wide") or {}).values())
+    cols += [claims[k] for k in ("column", "outcomes") if claims.get(k)]
     return [c for c in cols if c not in (m.get("columns") or {}).values()]
+
+
+def _formats(date_format: str | list[str] | None) -> list[str] | None:
+    if date_format is None:
+        return None
+    return [date_format] if isinstance(date_format, str) else list(date_format)
+
+
+def _check_columns(
+    columns: Mapping[str, Any], present: list[str], file: str, what: str = "mapped"
+) -> None:
+    """Every mapped column must be in the file; name the nearest column of the file's own."""
+    from toolkit.mapping import nearest
+
+    missing = []
+    for canon, col in columns.items():
+        if str(col) not in present:
+            near = nearest(col, present)
+            hint = f", did you mean {near!r}?" if near else ""
+            missing.append(f"{col!r} (for {canon}{hint})")
+    if missing:
+        raise DataError(
+            f"{what} column(s) not found: {', '.join(missing)}",
+            file=file,
+            rows=[1],
+            expected=f"columns of the file: {', '.join(map(repr, present))}",
+        )
 
 
 def _canonical_frame(
@@ -291,28 +526,47 @@ def _canonical_frame(
     table: str,
     file: str,
     rownum: pd.Series,
-    date_format: str | None,
+    date_format: str | list[str] | None,
 ) -> pd.DataFrame:
-    """Rename the mapped columns, translate labels, keep the rest, and conform."""
-    columns: dict[str, str] = dict(section.get("columns") or {})
+    """Rename the mapped columns, translate labels, parse dates, keep the rest, and conform."""
+    columns: dict[str, str] = {k: str(v) for k, v in (section.get("columns") or {}).items()}
     values: dict[str, Any] = dict(section.get("values") or {})
-    missing = [f"{col!r} (for {canon})" for canon, col in columns.items() if col not in df.columns]
-    if missing:
-        raise DataError(
-            f"mapped column(s) not found: {', '.join(missing)}",
-            file=file,
-            expected=f"columns of the file: {', '.join(map(repr, df.columns))}",
-        )
+    _check_columns(columns, list(df.columns), file)
     spec = {c.name: c for c in schema.TABLES[table]}
     renamed = {}
     for canon, col in columns.items():
         s = df[col]
         if canon == "outcome":
             renamed["outcome_raw"] = s
-        renamed[canon] = _relabel(s, values.get(canon), spec[canon].vocabulary)
+        renamed[canon] = _relabel(
+            s,
+            values.get(canon),
+            spec[canon].vocabulary,
+            canon=canon,
+            file=file,
+            column=col,
+            rownum=rownum,
+        )
     for canon in values:
         if canon not in columns and canon in df.columns:
-            renamed[canon] = _relabel(df[canon], values[canon], spec[canon].vocabulary)
+            renamed[canon] = _relabel(
+                df[canon],
+                values[canon],
+                spec[canon].vocabulary,
+                canon=canon,
+                file=file,
+                column=canon,
+                rownum=rownum,
+            )
+    for canon, col in spec.items():  # every canonical date column, whatever its name
+        if col.dtype == schema.DATE and canon in renamed:
+            renamed[canon] = _parse_dates(
+                renamed[canon],
+                _formats(date_format),
+                file=file,
+                column=columns.get(canon, canon),
+                rownum=rownum,
+            )
     mapped_cols = set(columns.values())
     out = pd.DataFrame(renamed, index=df.index)
     for c in df.columns:
@@ -321,9 +575,11 @@ def _canonical_frame(
     if "outcome" in out.columns and "outcome_raw" not in out.columns:
         out["outcome_raw"] = out["outcome"]
     names = {canon: col for canon, col in columns.items()}
-    return schema.conform(
-        out, table, file=file, rownum=rownum, names=names, date_format=date_format
-    )
+    return schema.conform(out, table, file=file, rownum=rownum, names=names)
+
+
+_SEPARATORS = (";", ",", "/", "|", "&", " and ")
+_TRUTHY = {"true", "t", "yes", "y", "1", "1.0", "x", "en banc", "en_banc", "eb"}
 
 
 def _split_ids(s: pd.Series, sep: str | None) -> pd.Series:
@@ -336,59 +592,144 @@ def _split_ids(s: pd.Series, sep: str | None) -> pd.Series:
     return text.map(lambda v: [] if pd.isna(v) else [v])
 
 
+def _marker_patterns(markers: Mapping[str, str | None]) -> list[tuple[re.Pattern, str]]:
+    """Markers as patterns, longest first, so '(by desig.)' wins over '*' or 'by designation'."""
+    out = []
+    for marker in sorted(markers, key=len, reverse=True):
+        role = markers[marker]
+        if role is None:
+            continue
+        body = re.escape(marker.strip())
+        if marker.strip()[:1].isalnum():  # a word marker only counts as a whole word
+            body = rf"\b{body}\b"
+        out.append((re.compile(body, re.IGNORECASE), role))
+    return out
+
+
+def _strip_markers(name: str, patterns: list[tuple[re.Pattern, str]]) -> tuple[str, set[str]]:
+    """A judge's name without its markers, and the roles the markers gave."""
+    roles: set[str] = set()
+    for pattern, role in patterns:
+        name, n = pattern.subn(" ", name)
+        if n:
+            roles.add(role)
+    name = re.sub(r"\s+", " ", name).strip(" ,;-")
+    return name, roles
+
+
+def _detect_separator(
+    cells: pd.Series, size: int, markers: Mapping[str, str | None] | None = None
+) -> str | None:
+    """The separator that splits most panel cells into ``size`` names (None: no split at all).
+
+    Items that are only a marker (``, sitting by designation``) do not count as names.
+    """
+    from toolkit.mapping import DEFAULT_MARKERS
+
+    patterns = _marker_patterns(markers if markers is not None else DEFAULT_MARKERS)
+    text = cells.dropna().astype("str")
+
+    def names(cell: str, sep: str) -> int:
+        return sum(1 for p in cell.split(sep) if _strip_markers(p, patterns)[0])
+
+    best, best_hits = None, 0
+    for sep in _SEPARATORS:
+        hits = int(text.map(lambda v, sep=sep: names(v, sep) == size).sum())
+        if hits > best_hits:
+            best, best_hits = sep, hits
+    return best
+
+
 def _votes(
     df: pd.DataFrame,
     case_ids: pd.Series,
     panel: Mapping[str, Any],
     file: str,
     rownum: pd.Series,
-) -> tuple[pd.DataFrame, pd.Series]:
-    """The votes table from panel columns; returns (votes, author id per case)."""
-    sep = panel.get("separator", ";")
-    if "columns" in panel:
-        cols = list(panel["columns"])
-        need = cols + [
-            panel[k] for k in ("author", "dissent", "concurrence", "by_designation") if k in panel
-        ]
-    elif "column" in panel:
-        cols = [panel["column"]]
-        need = cols + [
-            panel[k] for k in ("author", "dissent", "concurrence", "by_designation") if k in panel
-        ]
-    else:
-        raise MappingError("panel: give 'columns' (one per seat) or 'column' with 'separator'")
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise DataError(
-            f"panel column(s) not found: {', '.join(map(repr, missing))}",
-            file=file,
-            expected=f"columns of the file: {', '.join(map(repr, df.columns))}",
-        )
+) -> tuple[pd.DataFrame, pd.Series, dict[str, list[int]], list[str]]:
+    """The votes table from panel columns.
+
+    Returns (votes, author id per case, rows per panel-size problem, notes).
+    """
+    from toolkit.mapping import markers_of
+
+    size = int(panel.get("size", 3))
+    notes: list[str] = []
+    roles_cols = {
+        k: panel[k] for k in ("author", "dissent", "concurrence", "by_designation") if k in panel
+    }
+    cols = list(panel["columns"]) if "columns" in panel else [panel["column"]]
+    need = {**{f"seat {i + 1}": c for i, c in enumerate(cols)}, **roles_cols}
+    if panel.get("en_banc"):
+        need["en_banc"] = panel["en_banc"]
+    _check_columns(need, list(df.columns), file, what="panel")
+    sep = panel.get("separator")
+    if "column" in panel and sep is None:
+        sep = _detect_separator(df[panel["column"]], size, markers_of(panel))
+        filled = schema._as_text(df[panel["column"]]).notna()
+        if sep is None and size > 1 and filled.any():
+            raise DataError(
+                "panel.separator is not given and no usual separator (; , / | & and) splits "
+                f"the panel cells into {size} judges",
+                file=file,
+                column=panel["column"],
+                rows=rownum[filled.to_numpy()].tolist()[:50],
+                expected="panel.separator in the mapping (or panel.size if panels are not "
+                f"of {size})",
+            )
+        if sep is not None:
+            notes.append(f"panel separator not given in the mapping: detected {sep!r}")
+    patterns = _marker_patterns(markers_of(panel))
     seat_sep = sep if "column" in panel else None
     seats = [_split_ids(df[c], seat_sep) for c in cols]
     members = seats[0]
     for extra in seats[1:]:
         members = members + extra
+    role_sep = sep or ";"
     roles = {
-        k: _split_ids(df[panel[k]], sep)
-        if k in panel
+        k: _split_ids(df[roles_cols[k]], role_sep)
+        if k in roles_cols
         else pd.Series([[]] * len(df), index=df.index)
         for k in ("author", "dissent", "concurrence", "by_designation")
     }
+    en_banc = (
+        schema._as_text(df[panel["en_banc"]]).str.lower().isin(_TRUTHY).to_numpy()
+        if panel.get("en_banc")
+        else [False] * len(df)
+    )
     records = []
     bad_rows: dict[str, list[int]] = {}
+    sizes: dict[str, list[int]] = {}
     role_lists = {k: v.tolist() for k, v in roles.items()}
-    for i, (case_id, judges, row) in enumerate(
+    marker_role = {"visiting": "by_designation", "author": "author", "dissent": "dissent"}
+    marker_role["concurrence"] = "concurrence"
+    for i, (case_id, names, row) in enumerate(
         zip(case_ids.tolist(), members.tolist(), rownum.tolist(), strict=True)
     ):
-        role = {k: v[i] for k, v in role_lists.items()}
+        role = {k: {_strip_markers(n, patterns)[0] for n in v[i]} for k, v in role_lists.items()}
+        judges = []
+        for name in names:
+            judge, marked = _strip_markers(name, patterns)
+            if not judge:  # a marker on its own ("J, sitting by designation"): the judge before
+                if not judges:
+                    continue
+                judge = judges[-1]
+            else:
+                judges.append(judge)
+            for m in marked:
+                role[marker_role[m]].add(judge)
         if len(set(judges)) != len(judges):
             bad_rows.setdefault("the same judge twice on one panel", []).append(row)
         for name, ids in role.items():
-            if set(ids) - set(judges):
+            if ids - set(judges):
                 bad_rows.setdefault(f"a {name} judge who is not on the panel", []).append(row)
         if len(role["author"]) > 1:
             bad_rows.setdefault("more than one author", []).append(row)
+        if judges and len(judges) != size and not en_banc[i]:
+            sizes.setdefault(
+                f"panel of {len(judges)} judge{'s' if len(judges) > 1 else ''}, expected {size}",
+                [],
+            ).append(row)
         for j in dict.fromkeys(judges):
             vote = (
                 "dissent"
@@ -398,6 +739,7 @@ def _votes(
                 else "majority"
             )
             records.append((case_id, j, vote, j in role["author"], j in role["by_designation"]))
+        role_lists["author"][i] = sorted(role["author"])
     for problem, rows in bad_rows.items():
         raise DataError(
             f"panel coding names {problem}",
@@ -407,11 +749,24 @@ def _votes(
             expected="each judge once per case; author, "
             "dissenting, concurring and visiting judges among the panel",
         )
+    coded = sum(1 for names in members if names)
+    wrong = sum(len(rows) for rows in sizes.values())
+    if coded and wrong * 2 > coded:
+        first = next(iter(sizes))
+        raise DataError(
+            f"{wrong} of {coded} panels do not have {size} judges (e.g. {first}): the panel "
+            "separator or size in the mapping is probably wrong",
+            file=file,
+            column=", ".join(cols),
+            rows=[r for rows in sizes.values() for r in rows],
+            expected=f"{size} judges per panel (panel.size), split by panel.separator "
+            f"({sep!r})" + (", en banc cases marked by panel.en_banc" if size else ""),
+        )
     votes = pd.DataFrame(
         records, columns=["case_id", "judge_id", "vote", "is_author", "by_designation"]
     )
-    author = roles["author"].map(lambda v: v[0] if v else None)
-    return schema.conform(votes, "votes", file=file), author
+    author = pd.Series(role_lists["author"], index=df.index).map(lambda v: v[0] if v else None)
+    return schema.conform(votes, "votes", file=file), author, sizes, notes
 
 
 def read(
@@ -455,7 +810,31 @@ def read(
     if isinstance(mapping, str | Path):
         m = read_mapping(mapping)
     else:
-        m = dict(mapping or {})
+        from toolkit.mapping import validate_mapping
+
+        m = validate_mapping(mapping or {})
+    try:
+        return _read(path, m, source)
+    except DataError as exc:
+        raise _with_row_note(exc) from None
+
+
+def _with_row_note(exc: DataError) -> DataError:
+    """Say how rows are numbered: as the spreadsheet shows them, the header being row 1."""
+    if not exc.rows or "header = row 1" in exc.problem or "numbered from 1" in exc.problem:
+        return exc
+    parquet = str(exc.file or "").lower().endswith(".parquet")
+    note = (
+        " (rows numbered from 1, as Parquet has no header row)"
+        if parquet
+        else " (rows numbered as the spreadsheet shows them, header = row 1)"
+    )
+    return DataError(
+        exc.problem + note, file=exc.file, rows=exc.rows, column=exc.column, expected=exc.expected
+    )
+
+
+def _read(path: str | Path | None, m: Mapping[str, Any], source: str | None) -> schema.CaseData:
     if path is None:
         if "file" not in m:
             raise MappingError("no cases file: pass a path, or name 'file' in the mapping")
@@ -466,8 +845,10 @@ def read(
     file_label = path.name
     files = {file_label: file_info(path)} if path.exists() else {}
     df, rownum, ledger = _read_rows(path, m, "cases")
+    own_columns = list(df.columns)
 
-    columns = dict(m.get("columns") or {})
+    columns = {k: str(v) for k, v in (m.get("columns") or {}).items()}
+    _check_columns(columns, own_columns, str(path))
     if not columns:
         columns = {c.name: c.name for c in schema.TABLES["cases"] if c.name in df.columns}
     if "case_id" not in columns:
@@ -545,12 +926,28 @@ def read(
             cases["outcome_raw"] = "rolled up from claims"
         cases = schema.conform(cases, "cases", file=str(path))
 
+    if claims_cfg and "column" in claims_cfg and claims is not None:
+        per_case = claims.groupby("case_id", sort=False)["claim"].agg(list)
+        listed = cases["case_id"].map(per_case)
+        cases["n_claims"] = listed.map(lambda v: len(v) if isinstance(v, list) else 0).astype(
+            "Int64"
+        )
+        if "claim_type" not in columns:  # the lead (first listed) claim
+            cases["claim_type"] = schema._as_text(
+                listed.map(lambda v: v[0] if isinstance(v, list) and v else None)
+            )
+        cases = schema.conform(cases, "cases", file=str(path))
+
     votes = None
+    sizes: dict[str, list[int]] = {}
     if m.get("panel"):
-        votes, author = _votes(
+        votes, author, sizes, panel_notes = _votes(
             df.reset_index(drop=True), cases["case_id"], m["panel"], str(path), rownum
         )
-        if "author" not in columns and "author" in m["panel"]:
+        notes += panel_notes
+        if "author" not in columns and (
+            "author" in m["panel"] or any(len(a) for a in author.dropna())
+        ):
             cases["author"] = schema._as_text(author)
 
     judges = None
@@ -570,7 +967,10 @@ def read(
                     expected="every panel judge listed in the judges file",
                 )
 
-    ledger.insert(0, entry(file_label, "cases", "kept", len(cases)))
+    flagged = sum(len(rows) for rows in sizes.values())
+    for reason, rows in sizes.items():  # kept, and counted with their rows
+        ledger.insert(0, entry(file_label, "cases", "kept", len(rows), reason, rows))
+    ledger.insert(0, entry(file_label, "cases", "kept", len(cases) - flagged))
     rows_read = {e["file"]: 0 for e in ledger}
     for e in ledger:
         rows_read[e["file"]] += int(e["n_rows"])
@@ -604,6 +1004,8 @@ def _claims(
     date_format: str | None,
 ) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, Any]]:
     values = dict(cfg.get("values") or {})
+    if "column" in cfg:
+        return _delimited_claims(cfg, m, df, cases, rownum, path, date_format)
     if "wide" in cfg:
         wide: dict[str, str] = dict(cfg["wide"])
         missing = [c for c in wide.values() if c not in df.columns]
@@ -665,6 +1067,71 @@ def _claims(
         )
     ledger.insert(0, entry(label, "claims", "kept", len(claims)))
     return claims, ledger, {label: file_info(cpath)}
+
+
+def _delimited_claims(
+    cfg: Mapping[str, Any],
+    m: Mapping[str, Any],
+    df: pd.DataFrame,
+    cases: pd.DataFrame,
+    rownum: pd.Series,
+    path: str,
+    date_format: str | list[str] | None,
+) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, Any]]:
+    """Several claims in one cell: one claim row per item, each with the case's outcome unless
+    ``outcomes`` names a column of per-claim outcomes in the same order."""
+    col = str(cfg["column"])
+    need = {"claims.column": col}
+    if cfg.get("outcomes"):
+        need["claims.outcomes"] = str(cfg["outcomes"])
+    _check_columns(need, list(df.columns), path, what="claims")
+    frame = df.reset_index(drop=True)
+    sep = cfg.get("separator")
+    if sep is None:
+        text = frame[col].dropna().astype("str")
+        counts = {s: int(text.str.contains(re.escape(s)).sum()) for s in (";", ",", "/", "|")}
+        sep = max(counts, key=counts.get) if any(counts.values()) else ";"
+    items = _split_ids(frame[col], sep).tolist()
+    outs = _split_ids(frame[cfg["outcomes"]], sep).tolist() if cfg.get("outcomes") else None
+    records = []
+    uneven = []
+    for i, claim_list in enumerate(items):
+        if outs is not None and len(outs[i]) != len(claim_list):
+            uneven.append(int(rownum.iloc[i]))
+            continue
+        for k, claim in enumerate(claim_list):
+            outcome = outs[i][k] if outs is not None else cases["outcome"].iloc[i]
+            raw = outs[i][k] if outs is not None else cases["outcome_raw"].iloc[i]
+            records.append((cases["case_id"].iloc[i], claim, outcome, raw, int(rownum.iloc[i])))
+    if uneven:
+        raise DataError(
+            "as many claim outcomes as claims are needed in each row",
+            file=path,
+            column=f"{col}, {cfg['outcomes']}",
+            rows=uneven,
+            expected=f"one outcome per claim, separated by {sep!r}, in the same order",
+        )
+    claims = pd.DataFrame(records, columns=["case_id", "claim", "outcome", "outcome_raw", "_row"])
+    crow = pd.Series(claims.pop("_row").to_numpy(), index=claims.index)
+    labels = dict(cfg.get("values") or {})
+    if "claim" not in labels and "claim_type" in (m.get("values") or {}):
+        labels["claim"] = m["values"]["claim_type"]
+    if outs is None:
+        labels.pop("outcome", None)  # the case outcome is canonical already
+    raw = claims.pop("outcome_raw")
+    out = _canonical_frame(
+        claims,
+        {
+            "columns": {"case_id": "case_id", "claim": "claim", "outcome": "outcome"},
+            "values": labels,
+        },
+        "claims",
+        path,
+        crow,
+        date_format,
+    )
+    out["outcome_raw"] = schema._as_text(raw.reset_index(drop=True))
+    return out, [], {}
 
 
 def _judges(
