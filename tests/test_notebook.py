@@ -101,7 +101,7 @@ def test_require_skips_with_a_message(tmp_path, capsys):
 def test_default_output_dir_follows_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("APPELLATE_REPORTS", str(tmp_path))
     report = Report.start("overview")
-    assert report.out == tmp_path / "demo" / "overview"
+    assert report.out == tmp_path / "demo" / "overview__by-hand"  # never the runner's folder
     assert paths.reports_dir() == tmp_path
 
 

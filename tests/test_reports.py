@@ -193,7 +193,8 @@ def test_papermill_by_hand_with_the_project_kernel(tmp_path):
         timeout=600,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    summary = json.loads((tmp_path / "reports" / "demo" / "circuits" / "summary.json").read_text())
+    by_hand = tmp_path / "reports" / "demo" / "circuits__by-hand"  # not the runner's folder
+    summary = json.loads((by_hand / "summary.json").read_text())
     assert summary["rule"] == "reversed" and summary["headline"]["overall_rate"] == 0.0
 
 

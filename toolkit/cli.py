@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from toolkit.errors import ToolkitError
-from toolkit.paths import home as paths_home
 
 __all__ = ["main"]
 
@@ -35,11 +36,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     excluded = data.ledger[data.ledger["action"] == "excluded"]
     for row in excluded.itertuples():
         print(f"  excluded from {row.file}: {row.n_rows} row(s), {row.reason} (rows {row.rows})")
+    flagged = data.ledger[(data.ledger["action"] == "kept") & data.ledger["reason"].notna()]
+    for row in flagged.itertuples():
+        print(
+            f"  kept from {row.file}, flagged: {row.n_rows} row(s), {row.reason} (rows {row.rows})"
+        )
     balanced = bool((summary["read"] == summary["kept"] + summary["excluded"]).all())
     print(f"Ledger adds up: {'yes' if balanced else 'NO'}")
     counts = data.cases["outcome"].value_counts()
     print("\nOutcomes")
     print(counts[counts > 0].to_string())
+    if data.votes is not None:
+        visiting = data.votes.loc[data.votes["by_designation"].fillna(False), "judge_id"]
+        print(
+            f"\nPanels: {data.votes['judge_id'].nunique()} judges, {len(data.votes)} votes, "
+            f"{visiting.nunique()} visiting judges (by designation)"
+        )
+    if data.claims is not None:
+        print(f"Claims: {len(data.claims)} in {data.claims['case_id'].nunique()} cases")
     for note in data.meta.get("notes", []):
         print(f"note: {note}")
     return 0 if balanced else 1
@@ -142,7 +156,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     results = build_reports(
-        manifest=args.manifest,
+        manifest=args.manifest or paths.manifest_path(),
         data=args.data,
         mapping=args.mapping,
         only=args.only or None,
@@ -167,6 +181,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appellate",
         description="Reversal patterns in appellate review: load, validate and report.",
+    )
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        help="the research project to work in (default: the folder holding reports.yml, "
+        "found from the working folder upwards)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -254,16 +274,101 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--manifest",
-        default=str(paths_home() / "reports.yml"),
-        help="the report manifest (default: reports.yml of the project)",
+        default=None,
+        help="the report manifest (default: reports.yml of the project, else the package's)",
     )
     p.set_defaults(func=_cmd_report)
+    _add_project_commands(sub)
     return parser
+
+
+# ------------------------------------------------------------ projects and draft mappings
+
+
+def _cmd_mapping_draft(args: argparse.Namespace) -> int:
+    from toolkit.drafting import draft_mapping
+
+    out = Path(args.out) if args.out else None
+    sheet: str | int | None = args.sheet
+    if sheet is not None and sheet.isdigit():
+        sheet = int(sheet)
+    text = draft_mapping(
+        args.file,
+        sheet=sheet,
+        encoding=args.encoding,
+        relative_to=out.parent if out else None,
+    )
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    if out.exists() and not args.force:
+        print(f"error: {out} exists (use --force to replace it)", file=sys.stderr)
+        return 1
+    out.write_text(text, encoding="utf-8")
+    checks = text.count("# check")
+    print(f"wrote {out}: {checks} guesses to check; then `appellate validate {out}`")
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from toolkit.project import init_project
+
+    folder = init_project(args.dir, update=args.update)
+    verb = "updated the notebooks of" if args.update else "created"
+    print(f"{verb} the research project {folder}")
+    print(f"  cd {folder} && appellate report      # reports on the demo data")
+    return 0
+
+
+def _add_project_commands(sub: Any) -> None:
+    p = sub.add_parser(
+        "mapping",
+        help="draft a mapping for a coding sheet",
+        description="Mappings say which of a sheet's columns and labels are which canonical "
+        "fields and values.",
+    )
+    msub = p.add_subparsers(dest="mapping_command", required=True, metavar="ACTION")
+    d = msub.add_parser(
+        "draft",
+        help="propose a mapping from a sheet's columns and values",
+        description="Read a coding sheet and print a draft YAML mapping: column and label "
+        "guesses marked '# check', labels it cannot place listed as comments. Then run "
+        "`appellate validate` on it.",
+    )
+    d.add_argument("file", help="the coding sheet (.csv, .tsv, .xlsx, .parquet)")
+    d.add_argument("--sheet", help="Excel sheet name or number (default: the first)")
+    d.add_argument("--encoding", default="utf-8", help="CSV encoding (default utf-8)")
+    d.add_argument("--out", help="write the mapping to this file instead of printing it")
+    d.add_argument("--force", action="store_true", help="replace --out if it exists")
+    d.set_defaults(func=_cmd_mapping_draft)
+
+    p = sub.add_parser(
+        "init",
+        help="create a research project folder",
+        description="Create a research project: its own reports.yml, editable copies of the "
+        "report notebooks, a data/ folder and a README. `appellate report`, `fetch` and "
+        "`validate` then work from inside it.",
+    )
+    p.add_argument("dir", help="the project folder (created if needed)")
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="refresh the project's notebooks from the installed toolkit (keeps reports.yml "
+        "and data; the old notebooks are kept as *.ipynb.bak)",
+    )
+    p.set_defaults(func=_cmd_init)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.project:
+        folder = Path(args.project).expanduser().resolve()
+        if not folder.is_dir():
+            print(f"error: --project {args.project}: no such folder", file=sys.stderr)
+            return 2
+        os.environ["APPELLATE_HOME"] = str(folder)  # the notebooks' processes inherit it
+        os.chdir(folder)
     try:
         return int(args.func(args))
     except ToolkitError as exc:

@@ -210,7 +210,7 @@ def draft_mapping(
         As in the mapping.
     relative_to
         The folder the mapping will be saved in (``file:`` is written relative to it);
-        default the current folder.
+        default the sheet's own folder.
 
     Returns
     -------
@@ -274,7 +274,8 @@ def draft_mapping(
         "# Each guess is marked '# check': confirm or correct it (then delete the comment),",
         "# and run `appellate validate` on this file to see what is left.",
         f"source: {_q(re.sub(r'[^A-Za-z0-9_]+', '_', path.stem).strip('_') or 'cases')}",
-        f"file: {_q(os.path.relpath(path.resolve(), Path(relative_to or '.').resolve()))}",
+        f"file: {_q(os.path.relpath(path.resolve(), Path(relative_to or path.parent).resolve()))}"
+        + ("" if relative_to else "   # relative to this mapping: save it beside the sheet"),
     ]
     if sheet is not None:
         lines.append(f"sheet: {_q(sheet) if isinstance(sheet, str) else sheet}")

@@ -41,6 +41,7 @@ __all__ = [
     "describe_rates",
     "describe_rule_sensitivity",
     "describe_trend",
+    "tool_versions",
 ]
 
 PARAMETERS: dict[str, Any] = {
@@ -347,8 +348,13 @@ class Report:
         options = {"mapping": p["mapping"]} if p["mapping"] else {}
         raw = toolkit.load(p["data"], **options)
         data = toolkit.apply_rule(_filter(raw, p), p["rule"])
-        slug = Path(p["data"]).stem if p["data"] not in toolkit.sources.SOURCES else p["data"]
-        out = Path(p["output_dir"]) if p["output_dir"] else paths.reports_dir() / slug / name
+        # by hand (JupyterLab, papermill): a folder of its own, never the runner's
+        slug = paths.report_folder(p["data"], p["mapping"])
+        out = (
+            Path(p["output_dir"])
+            if p["output_dir"]
+            else paths.reports_dir() / slug / f"{name}__by-hand"
+        )
         out.mkdir(parents=True, exist_ok=True)
         report = cls(name, p, data, out)
         report.numbers["cases_loaded"] = len(raw.cases)
@@ -488,6 +494,7 @@ class Report:
             "simulated": bool(meta.get("simulated", False)),
             "rule": meta["rule"]["name"],
             "package_version": toolkit.__version__,
+            "versions": tool_versions(),
             "headline": self.numbers,
             "tables": self.tables,
             "figures": self.figures,
@@ -496,6 +503,27 @@ class Report:
         }
         (self.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
         return summary
+
+
+def tool_versions() -> dict[str, str | None]:
+    """Versions of the toolkit and of the libraries that make a report (for summary.json).
+
+    Examples
+    --------
+    >>> sorted(tool_versions())
+    ['altair', 'pandas', 'papermill', 'statsmodels', 'toolkit']
+    """
+    from importlib import metadata
+
+    import toolkit
+
+    found: dict[str, str | None] = {"toolkit": toolkit.__version__}
+    for name in ("pandas", "statsmodels", "altair", "papermill"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
 
 
 def _jsonable(value: Any) -> Any:

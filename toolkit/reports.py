@@ -9,7 +9,9 @@
         - {}
         - {circuits: [ca9]}
 
-Each report is written to ``reports/<data>/<report>[__<param-slug>]/``: the executed notebook,
+Each report is written to ``reports/<dataset>/<report>[__<param-slug>]/`` (``<dataset>``: a
+source name, or a file's source name plus a fingerprint of its location; see
+:func:`toolkit.paths.report_folder`): the executed notebook,
 ``index.html`` (no code, charts interactive offline), ``figures/``, ``tables/`` and
 ``summary.json``. ``reports/index.html`` links them all with their status.
 
@@ -117,11 +119,13 @@ def plan_jobs(
     """
     from toolkit import paths
     from toolkit.notebook import PARAMETERS, check_parameters, data_fingerprint
+    from toolkit.sources import SOURCES
 
     base = Path(manifest.get("_dir", "."))
     notebooks = Path(manifest.get("notebooks", base / "notebooks"))
     if not notebooks.is_absolute():
         notebooks = base / notebooks
+    packaged = paths.notebooks_dir()  # a project may name reports it has no copy of
     out_root = Path(out_dir) if out_dir else paths.reports_dir()
     defaults = dict(manifest.get("defaults") or {})
     if data is not None:
@@ -144,11 +148,17 @@ def plan_jobs(
         if only and name not in only:
             continue
         notebook = notebooks / f"{name}.ipynb"
+        if not notebook.exists() and (packaged / f"{name}.ipynb").exists():
+            notebook = packaged / f"{name}.ipynb"
         if not notebook.exists():
             problems.append(f"{name}: notebook not found: {notebook}")
             continue
         for overrides in sets if isinstance(sets, list) else [sets or {}]:
             params = {**PARAMETERS, **defaults, **(overrides or {})}
+            for key in ("data", "mapping"):  # the notebook runs in its own folder
+                value = params.get(key)
+                if isinstance(value, str) and value not in SOURCES and Path(value).exists():
+                    params[key] = str(Path(value).resolve())
             try:
                 params = check_parameters(params)
             except ToolkitError as exc:
@@ -162,11 +172,7 @@ def plan_jobs(
             suffix = (
                 "__" + "_".join(f"{k}-{_slug(v)}" for k, v in varying.items()) if varying else ""
             )
-            data_slug = (
-                params["data"]
-                if "/" not in params["data"] and "." not in params["data"]
-                else Path(params["data"]).stem
-            )
+            data_slug = paths.report_folder(params["data"], params["mapping"])
             out = (out_root / data_slug / f"{name}{suffix}").resolve()
             params["output_dir"] = str(out)
             fp_key = (params["data"], params["mapping"])
@@ -206,6 +212,13 @@ def _single_threaded() -> dict[str, str]:
     return {name: os.environ.get(name, "1") for name in names}
 
 
+def _project_env() -> dict[str, str]:
+    """The notebook runs in its own folder: pin the project it belongs to."""
+    from toolkit import paths
+
+    return {"APPELLATE_HOME": str(paths.home())}
+
+
 def _kill(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -235,7 +248,7 @@ def _run_subprocess(job: Job, timeout: float, kernel: str) -> JobResult:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,  # its own process group: kernel included, killed together
-            env={**os.environ, **_single_threaded()},
+            env={**os.environ, **_single_threaded(), **_project_env()},
         )
         _RUNNING[proc.pid] = proc
     try:
@@ -419,6 +432,9 @@ def run_one(spec: Mapping[str, Any]) -> int:
             _to_html(executed, out / "index.html", summary, error)
         except Exception as exc:  # the notebook result stands; say the HTML failed
             error = error or f"HTML conversion failed: {type(exc).__name__}: {exc}"
+    from toolkit.notebook import tool_versions
+
+    summary.setdefault("versions", tool_versions())
     summary.update(
         status="failed" if error else summary.get("status", "ok"),
         error=error,
@@ -473,6 +489,9 @@ def write_index(root: Path) -> Path:
         group = [(f, s) for f, s in rows if f.parent.name == data]
         simulated = any(s.get("simulated") for _, s in group)
         body.append(f"<h2>{html.escape(data)}</h2>")
+        where = sorted({str(s.get("data")) for _, s in group if s.get("data")})
+        if where:
+            body.append(f"<p>Data: <code>{html.escape(', '.join(where))}</code></p>")
         if simulated:
             body.append(
                 '<p class="sim">SIMULATED DATA: these reports are made from the '

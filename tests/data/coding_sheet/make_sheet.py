@@ -95,7 +95,10 @@ def main() -> None:
         )
     frame = pd.DataFrame(rows)
     frame.to_csv(HERE / "sheet.csv", index=False)
-    frame.to_excel(HERE / "sheet.xlsx", index=False, sheet_name="Coding")
+    book = frame.astype("object")
+    iso = book["Date Decided"].str.match(r"^\d{4}-")
+    book.loc[iso, "Date Decided"] = pd.to_datetime(book.loc[iso, "Date Decided"])  # date cells
+    book.to_excel(HERE / "sheet.xlsx", index=False, sheet_name="Coding")
     (HERE / "truth.json").write_text(json.dumps(truth, indent=1) + "\n")
 
 
