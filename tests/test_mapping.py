@@ -219,7 +219,8 @@ def test_a_folder_given_as_the_data_file(tmp_path):
 def test_mixed_date_formats_parse_and_blanks_stay_blank(tmp_path):
     _csv(
         tmp_path,
-        'Docket,Result,Decided\na,affirmed,2005-09-04\nb,denied,1/27/2010\nc,granted,"March 3, 2011"\nd,denied,\ne,denied,4 Sept. 2012\n',
+        "Docket,Result,Decided\na,affirmed,2005-09-04\nb,denied,1/27/2010\n"
+        'c,granted,"March 3, 2011"\nd,denied,\ne,denied,4 Sept. 2012\n',
     )
     data = toolkit.load(_mapping(tmp_path, BASE + "  decided: Decided\n"))
     assert data.cases["decided"].dt.strftime("%Y-%m-%d").fillna("").tolist() == [
@@ -319,7 +320,8 @@ def test_a_wrong_separator_cannot_make_one_judge_panels(tmp_path):
 def test_other_panel_sizes_are_kept_and_counted_in_the_ledger(tmp_path):
     _csv(
         tmp_path,
-        "Docket,Result,Panel,Sitting\na,affirmed,A;B;C,\nb,denied,A;B,\nc,denied,A;B;C,\nd,denied,A;B;C;D;E;F;G,en banc\n",
+        "Docket,Result,Panel,Sitting\na,affirmed,A;B;C,\nb,denied,A;B,\nc,denied,A;B;C,\n"
+        "d,denied,A;B;C;D;E;F;G,en banc\n",
     )
     data = toolkit.load(
         _mapping(tmp_path, BASE + "panel: {column: Panel, separator: ';', en_banc: Sitting}\n")
@@ -337,7 +339,9 @@ def test_other_panel_sizes_are_kept_and_counted_in_the_ledger(tmp_path):
 def test_delimited_claims_take_the_case_outcome_or_their_own(tmp_path):
     _csv(
         tmp_path,
-        "Docket,Result,Claims,Claim results\na,denied,asylum; CAT; withholding,Denied;Granted;Denied\nb,granted,Asylum,Granted\nc,denied,,\n",
+        "Docket,Result,Claims,Claim results\n"
+        "a,denied,asylum; CAT; withholding,Denied;Granted;Denied\n"
+        "b,granted,Asylum,Granted\nc,denied,,\n",
     )
     base = BASE + "values:\n  claim_type: {CAT: cat, Asylum: asylum}\n"
     data = toolkit.load(_mapping(tmp_path, base + "claims: {column: Claims, separator: ';'}\n"))
@@ -348,7 +352,8 @@ def test_delimited_claims_take_the_case_outcome_or_their_own(tmp_path):
     assert data.cases["n_claims"].tolist() == [3, 1, 0]
     own = (
         base
-        + "claims:\n  column: Claims\n  separator: ';'\n  outcomes: Claim results\n  values: {outcome: {Denied: denied, Granted: granted}}\n"
+        + "claims:\n  column: Claims\n  separator: ';'\n  outcomes: Claim results\n"
+        + "  values: {outcome: {Denied: denied, Granted: granted}}\n"
     )
     data = toolkit.load(_mapping(tmp_path, own))
     assert data.claims["outcome"].astype("str").tolist() == [
