@@ -40,9 +40,11 @@ __all__ = [
     "data_dictionary",
     "DataError",
     "disagreements",
+    "draft_mapping",
     "fit_reversal_model",
     "fleiss_kappa",
     "get_rule",
+    "init_project",
     "judge_effects",
     "krippendorff_alpha",
     "load",
@@ -51,6 +53,7 @@ __all__ = [
     "panel_composition",
     "proportion_ci",
     "pseudonym",
+    "read_mapping",
     "reversal_rates",
     "rollup",
     "rollup_claims",
@@ -97,6 +100,9 @@ _LAZY = {
     "chart_panels": "toolkit.charts",
     "chart_rule_sensitivity": "toolkit.charts",
     "save_chart": "toolkit.charts",
+    "draft_mapping": "toolkit.drafting",
+    "read_mapping": "toolkit.mapping",
+    "init_project": "toolkit.project",
 }
 
 if TYPE_CHECKING:
@@ -110,6 +116,8 @@ if TYPE_CHECKING:
         chart_trend,
         save_chart,
     )
+    from toolkit.drafting import draft_mapping
+    from toolkit.mapping import read_mapping
     from toolkit.models import fit_reversal_model, judge_effects, pseudonym, trend
     from toolkit.outcomes import (
         RULES,
@@ -120,6 +128,7 @@ if TYPE_CHECKING:
         rollup_claims,
     )
     from toolkit.panels import panel_composition
+    from toolkit.project import init_project
     from toolkit.rates import compare_rates, proportion_ci, reversal_rates, rule_sensitivity
     from toolkit.reliability import (
         agreement,
