@@ -1,14 +1,15 @@
 """Hand-coded case data: CSV, Excel (.xlsx) or Parquet, one row per case, plus a YAML mapping.
 
 The mapping file says which of the researcher's columns hold the canonical fields and how her
-labels translate into the canonical vocabularies. A complete example (every key but
+labels translate into the canonical vocabularies. ``appellate mapping draft SHEET`` writes a
+first draft (see :mod:`toolkit.drafting`). A complete example (every key but
 ``columns.case_id`` and ``columns.outcome`` is optional)::
 
     source: clinic            # dataset name: the case_id prefix and the `source` column
     file: cases.xlsx          # the cases file, relative to this mapping file
     sheet: Cases              # Excel sheet (default: the first)
     encoding: utf-8           # CSV encoding (default utf-8; a BOM is accepted)
-    date_format: "%m/%d/%Y"   # format of date columns (default: inferred)
+    date_format: "%m/%d/%Y"   # optional, or a list tried in order (default: see below)
     defaults:                 # constant values for canonical columns the file lacks
       lower_court: bia
     columns:                  # canonical name: the file's column
@@ -19,27 +20,59 @@ labels translate into the canonical vocabularies. A complete example (every key 
     values:                   # per canonical column: the file's label -> canonical value
       outcome: {"Aff'd": affirmed, "Rev'd & Rem.": reversed_remanded, "": unknown}
       circuit: {"9th Cir.": ca9}
+      decided: {pending: null}  # null: the label means a blank cell
     panel:                    # judges: several columns, or one delimited column
       columns: [Judge 1, Judge 2, Judge 3]   # or: column: Panel, separator: ";"
       author: Author          # judge id of the author (blank: per curiam)
       dissent: Dissent        # judge id(s) dissenting, same separator
       concurrence: Concurring
       by_designation: Visiting
+      size: 3                 # judges per panel (default 3); other sizes are counted
+      en_banc: Sitting        # cells saying yes/true/en banc exempt a case from `size`
+      markers:                # marker inside a panel cell -> role (added to the defaults)
+        "(vis.)": visiting    # roles: visiting, author, dissent, concurrence; null: ignore
     claims:                   # long form: a second file, one row per claim ...
       file: claims.csv
       columns: {case_id: Docket, party: Petitioner, claim: Claim, outcome: Result}
       values: {outcome: {Granted: granted}}
       # ... or wide form, one column of the cases file per claim:
       # wide: {asylum: Asylum result, cat: CAT result}
+      # ... or several claims in one cell of the cases file:
+      # column: Claims, separator: ";", outcomes: Claim results (optional, same order)
     judges:                   # a third file of judges' attributes
       file: judges.csv
       columns: {judge_id: Judge, party: Party, appointing_president: Appointed by}
       values: {party: {D: democratic, R: republican}}
 
+The mapping is validated whole before any data is read (:func:`toolkit.mapping.read_mapping`):
+unknown keys, wrong types, values outside the canonical vocabularies, duplicate YAML keys and
+one column mapped to two fields are each reported with the YAML line and the nearest valid
+choice.
+
 Labels are matched ignoring case and surrounding spaces. For columns with a closed vocabulary
 (outcome, circuit, party, vote) a label that is neither mapped nor canonical is an error listing
-each unknown label, its rows and the allowed values. Every column the mapping does not name is
+each unknown label, its rows, the nearest known label and the allowed values. Rows are numbered
+as a spreadsheet shows them (the header is row 1). Every column the mapping does not name is
 kept as it is. Without a mapping, the file's columns must carry the canonical names.
+
+**Panels.** Markers inside a panel cell (``Judge B (by desig.)``, ``Judge D (D.J.)``,
+``Judge U*``, ``Judge C, sitting by designation``, ``(dissenting)``, ``(concurring)``,
+``(author)``; see :data:`toolkit.mapping.DEFAULT_MARKERS`) are stripped from the name and set
+the judge's role, so the same judge with and without a marker is one judge. Without
+``separator`` the usual ones (``; , / | & and``) are tried and the one found is noted in
+``meta["notes"]``. A panel of another size than ``size`` is kept and counted in the ledger with
+its rows; when most panels have the wrong size the load stops (a wrong separator).
+
+**Claims in one cell** (``claims: {column: ..., separator: ...}``) become one claim row per item,
+labels translated through ``claims.values.claim`` (else ``values.claim_type``), each claim with
+the case outcome unless ``outcomes`` names a column of per-claim outcomes. The case's
+``claim_type`` is then the first claim listed (the lead claim) and ``n_claims`` counts them.
+
+**Dates** (every canonical date column): without ``date_format``, ISO dates (2005-09-04),
+numeric dates (1/27/2010) whose order the column itself shows, and written dates
+(January 27, 2010; 4 Sept. 2012) may be mixed; a column whose numeric dates read both ways
+(no day above 12 anywhere) is an error naming the rows. Blank cells stay blank; other text is an
+error unless the mapping maps it to null.
 """
 
 from __future__ import annotations
