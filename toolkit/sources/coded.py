@@ -713,6 +713,13 @@ def _votes(
         if sep is not None:
             notes.append(f"panel separator not given in the mapping: detected {sep!r}")
     patterns = _marker_patterns(markers_of(panel))
+    seen: dict[str, tuple[str, set[str]]] = {}
+
+    def strip(name: str) -> tuple[str, set[str]]:  # few distinct names, many cells
+        if name not in seen:
+            seen[name] = _strip_markers(name, patterns)
+        return seen[name]
+
     seat_sep = sep if "column" in panel else None
     seats = [_split_ids(df[c], seat_sep) for c in cols]
     members = seats[0]
@@ -739,10 +746,10 @@ def _votes(
     for i, (case_id, names, row) in enumerate(
         zip(case_ids.tolist(), members.tolist(), rownum.tolist(), strict=True)
     ):
-        role = {k: {_strip_markers(n, patterns)[0] for n in v[i]} for k, v in role_lists.items()}
+        role = {k: {strip(n)[0] for n in v[i]} for k, v in role_lists.items()}
         judges = []
         for name in names:
-            judge, marked = _strip_markers(name, patterns)
+            judge, marked = strip(name)
             if not judge:  # a marker on its own ("J, sitting by designation"): the judge before
                 if not judges:
                     continue
