@@ -450,3 +450,24 @@ def test_mapping_draft_command(tmp_path):
     assert run.returncode == 0, run.stderr
     assert yaml.safe_load(out.read_text())["panel"]["column"] == "Panel"
     assert len(toolkit.load(out).cases) == 60
+
+
+def test_role_markers_and_markers_switched_off(tmp_path):
+    _csv(
+        tmp_path,
+        "Docket,Result,Panel\n"
+        'a,affirmed,"Judge A (author); Judge B (dissenting); Judge C* (concurring)"\n'
+        'b,denied,"Judge A; Judge B; Judge C*"\n',
+    )
+    data = toolkit.load(_mapping(tmp_path, BASE + "panel: {column: Panel, separator: ';'}\n"))
+    first = data.votes[data.votes["case_id"] == "clinic:a"].set_index("judge_id")
+    assert first["vote"].astype("str").to_dict() == {
+        "Judge A": "majority",
+        "Judge B": "dissent",
+        "Judge C": "concurrence",
+    }
+    assert first["is_author"].to_dict()["Judge A"] and first["by_designation"].to_dict()["Judge C"]
+    assert data.cases["author"].tolist()[0] == "Judge A"
+    off = BASE + "panel: {column: Panel, separator: ';', markers: {'*': null}}\n"
+    data = toolkit.load(_mapping(tmp_path, off))
+    assert "Judge C*" in set(data.votes["judge_id"]) and not data.votes["by_designation"].any()

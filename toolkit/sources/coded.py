@@ -741,8 +741,12 @@ def _votes(
     bad_rows: dict[str, list[int]] = {}
     sizes: dict[str, list[int]] = {}
     role_lists = {k: v.tolist() for k, v in roles.items()}
-    marker_role = {"visiting": "by_designation", "author": "author", "dissent": "dissent"}
-    marker_role["concurrence"] = "concurrence"
+    marker_role = {
+        "visiting": "by_designation",
+        "author": "author",
+        "dissent": "dissent",
+        "concurrence": "concurrence",
+    }
     for i, (case_id, names, row) in enumerate(
         zip(case_ids.tolist(), members.tolist(), rownum.tolist(), strict=True)
     ):
@@ -800,7 +804,7 @@ def _votes(
             column=", ".join(cols),
             rows=[r for rows in sizes.values() for r in rows],
             expected=f"{size} judges per panel (panel.size), split by panel.separator "
-            f"({sep!r})" + (", en banc cases marked by panel.en_banc" if size else ""),
+            f"(here {sep!r}); en banc cases marked by panel.en_banc",
         )
     votes = pd.DataFrame(
         records, columns=["case_id", "judge_id", "vote", "is_author", "by_designation"]
