@@ -99,7 +99,8 @@ def main() -> None:
     iso = book["Date Decided"].str.match(r"^\d{4}-")
     book.loc[iso, "Date Decided"] = pd.to_datetime(book.loc[iso, "Date Decided"])  # date cells
     book.to_excel(HERE / "sheet.xlsx", index=False, sheet_name="Coding")
-    (HERE / "truth.json").write_text(json.dumps(truth, indent=1) + "\n")
+    lines = ",\n ".join(json.dumps(case) for case in truth)  # one case per line
+    (HERE / "truth.json").write_text(f"[{lines}]\n")
 
 
 if __name__ == "__main__":
