@@ -471,3 +471,13 @@ def test_role_markers_and_markers_switched_off(tmp_path):
     off = BASE + "panel: {column: Panel, separator: ';', markers: {'*': null}}\n"
     data = toolkit.load(_mapping(tmp_path, off))
     assert "Judge C*" in set(data.votes["judge_id"]) and not data.votes["by_designation"].any()
+
+
+def test_the_draft_maps_text_in_a_date_column_to_blank(tmp_path):
+    _csv(tmp_path, "Docket,Decided,Result\na,2010-01-02,Denied\nb,pending,\nc,3/14/2011,Granted\n")
+    text = draft_mapping(tmp_path / "cases.csv")
+    assert 'decided: "Decided"' in text and '"pending": null' in text
+    (tmp_path / "mapping.yaml").write_text(text)
+    data = toolkit.load(tmp_path / "mapping.yaml")
+    assert data.cases["decided"].isna().tolist() == [False, True, False]
+    assert data.cases["outcome"].astype("str").tolist() == ["denied", "unknown", "granted"]

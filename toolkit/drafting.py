@@ -237,9 +237,13 @@ def draft_mapping(
         return sum(guess(v) is not None for v in values) / len(values) if values else 0.0
 
     def is_date(column: str) -> bool:
+        """Mostly dates; text without digits ('pending') may be mapped to blank."""
+        values = [v for v in distinct[column] if _date_like(v)]
+        if not values or len(values) < 0.5 * len(distinct[column]):
+            return False
         try:
-            _parse_dates(df[column], None, file=None, column=column, rownum=None)
-            return bool(distinct[column])
+            _parse_dates(pd.Series(values), None, file=None, column=column, rownum=None)
+            return True
         except DataError as exc:
             return "ambiguous" in exc.problem or "both day-first" in exc.problem
 
