@@ -3,8 +3,6 @@ column (never a traceback from pandas, openpyxl or pyarrow)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +10,7 @@ import pytest
 import yaml
 
 import toolkit
-from toolkit import paths
+from toolkit import cli, paths
 from toolkit.drafting import draft_mapping, guess_circuit, guess_outcome
 from toolkit.errors import DataError, MappingError
 from toolkit.mapping import read_mapping
@@ -418,38 +416,24 @@ def test_the_draft_loads_the_coding_sheet_right(tmp_path, name, sheet):
     assert "panel of 2 judges, expected 3" in data.ledger["reason"].dropna().tolist()
 
 
-def test_unplaced_labels_are_listed_and_validate_reports_them(tmp_path):
+def test_unplaced_labels_are_listed_and_validate_reports_them(tmp_path, capsys):
     _csv(tmp_path, "Docket,Circuit,Disposition\na,9th Cir.,Aff'd\nb,2d Cir.,Zapped\n")
     text = draft_mapping(tmp_path / "cases.csv")
     assert '#   outcome "Zapped": ?' in text
     (tmp_path / "mapping.yaml").write_text(text)
-    run = subprocess.run(
-        [sys.executable, "-m", "toolkit", "validate", str(tmp_path / "mapping.yaml")],
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 1 and "'Zapped' in row 3" in run.stderr
+    assert cli.main(["validate", str(tmp_path / "mapping.yaml")]) == 1
+    assert "'Zapped' in row 3" in capsys.readouterr().err
 
 
-def test_mapping_draft_command(tmp_path):
+def test_mapping_draft_command(tmp_path, capsys):
     out = tmp_path / "m.yaml"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "toolkit",
-            "mapping",
-            "draft",
-            str(SHEET / "sheet.csv"),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stderr
+    assert cli.main(["mapping", "draft", str(SHEET / "sheet.csv"), "--out", str(out)]) == 0
+    assert "guesses to check" in capsys.readouterr().out
     assert yaml.safe_load(out.read_text())["panel"]["column"] == "Panel"
     assert len(toolkit.load(out).cases) == 60
+    assert cli.main(["mapping", "draft", str(SHEET / "sheet.csv"), "--out", str(out)]) == 1
+    assert cli.main(["mapping", "draft", str(SHEET / "sheet.xlsx"), "--sheet", "Coding"]) == 0
+    assert 'sheet: "Coding"' in capsys.readouterr().out
 
 
 def test_role_markers_and_markers_switched_off(tmp_path):

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from toolkit import paths
+from toolkit import cli, paths
 from toolkit.errors import ToolkitError
 from toolkit.project import init_project
 from toolkit.reports import load_manifest, plan_jobs, write_index
@@ -101,30 +98,16 @@ def test_init_update_refreshes_notebooks_and_keeps_the_old_ones(tmp_path):
         init_project(tmp_path / "nothing", update=True)
 
 
-def test_project_option_of_the_command_line(tmp_path):
+def test_project_option_of_the_command_line(tmp_path, no_env, monkeypatch, capsys):
     project = init_project(tmp_path / "study")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("APPELLATE_")}
-    code = (
-        "import sys; from toolkit import cli, paths; "
-        "cli._cmd_schema = lambda a: print(paths.home(), paths.manifest_path()) or 0; "
-        "sys.exit(cli.main(sys.argv[1:]))"
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", code, "--project", str(project), "schema"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == [str(project), str(project / "reports.yml")]
-    bad = subprocess.run(
-        [sys.executable, "-m", "toolkit", "--project", str(tmp_path / "none"), "rules"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert bad.returncode == 2 and "no such folder" in bad.stderr
+    monkeypatch.chdir(tmp_path)  # restored afterwards, as is the environment
+    monkeypatch.setenv("APPELLATE_HOME", str(tmp_path / "other"))
+    seen = []
+    monkeypatch.setattr(cli, "_cmd_schema", lambda a: seen.append(paths.manifest_path()) or 0)
+    assert cli.main(["--project", str(project), "schema"]) == 0
+    assert seen == [project / "reports.yml"] and paths.home() == project
+    assert cli.main(["--project", str(tmp_path / "none"), "rules"]) == 2
+    assert "no such folder" in capsys.readouterr().err
 
 
 def test_outside_any_project_a_checkout_is_its_own_project(tmp_path, no_env, monkeypatch):
