@@ -465,3 +465,17 @@ def test_the_draft_maps_text_in_a_date_column_to_blank(tmp_path):
     data = toolkit.load(tmp_path / "mapping.yaml")
     assert data.cases["decided"].isna().tolist() == [False, True, False]
     assert data.cases["outcome"].astype("str").tolist() == ["denied", "unknown", "granted"]
+
+
+def test_excel_date_cells_pass_whatever_the_format(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "Docket": ["a", "b"],
+            "Result": ["affirmed", "denied"],
+            "Decided": [pd.Timestamp("2010-02-03"), "03/04/2011"],
+        }
+    )
+    frame.astype("object").to_excel(tmp_path / "cases.xlsx", index=False)
+    text = BASE.replace("cases.csv", "cases.xlsx") + "  decided: Decided\n"
+    data = toolkit.load(_mapping(tmp_path, text + "date_format: '%d/%m/%Y'\n"))
+    assert data.cases["decided"].dt.strftime("%Y-%m-%d").tolist() == ["2010-02-03", "2011-04-03"]

@@ -418,8 +418,12 @@ def _parse_dates(
     values = s[present]
     parsed: dict[Any, Any] = {}
     if formats:
-        text = values.astype("str").str.strip()
+        cells = values.astype("object")
+        typed = cells.map(lambda v: isinstance(v, dt.datetime | dt.date)).astype(bool)
+        text = cells.astype("str").str.strip()
         result = pd.Series(pd.NaT, index=text.index, dtype=schema.DATE)
+        if typed.any():  # Excel date cells are dates whatever the format
+            result[typed] = pd.to_datetime(cells[typed].tolist()).astype(schema.DATE)
         for fmt in formats:
             todo = result.isna()
             result[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
