@@ -324,7 +324,7 @@ def validate_mapping(
             _values(p, ("judges", "values"), judges.get("values"), spec, "judges")
     p.raise_if_any()
     m["_dir"] = folder
-    m["_path"] = where if problems is not None or where != "(mapping)" else None
+    m["_path"] = where if where != "(mapping)" else mapping.get("_path")
     return m
 
 
