@@ -51,12 +51,15 @@ __all__ = [
     "panel_composition",
     "proportion_ci",
     "pseudonym",
+    "replicate",
+    "replication_summary",
     "reversal_rates",
     "rollup",
     "rollup_claims",
     "rule_sensitivity",
     "save_chart",
     "simulate_petitions",
+    "subset",
     "ToolkitError",
     "trend",
     "UnknownSourceError",
@@ -97,6 +100,9 @@ _LAZY = {
     "chart_panels": "toolkit.charts",
     "chart_rule_sensitivity": "toolkit.charts",
     "save_chart": "toolkit.charts",
+    "subset": "toolkit.filters",
+    "replicate": "toolkit.replications",
+    "replication_summary": "toolkit.replications",
 }
 
 if TYPE_CHECKING:
@@ -110,6 +116,7 @@ if TYPE_CHECKING:
         chart_trend,
         save_chart,
     )
+    from toolkit.filters import subset
     from toolkit.models import fit_reversal_model, judge_effects, pseudonym, trend
     from toolkit.outcomes import (
         RULES,
@@ -128,6 +135,7 @@ if TYPE_CHECKING:
         fleiss_kappa,
         krippendorff_alpha,
     )
+    from toolkit.replications import replicate, replication_summary
     from toolkit.schema import CIRCUITS, OUTCOMES, CaseData, data_dictionary
     from toolkit.simulate import simulate_petitions
     from toolkit.sources import load
