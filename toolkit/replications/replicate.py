@@ -386,7 +386,7 @@ def _count_each_rows(
         _row(
             pub,
             fig,
-            group=f"{label} ({len(sizes)} groups; {low}-{high} cases each)",
+            group=f"{label} ({low}-{high} each)",
             published_count=every,
             published_n=None if groups is None else int(groups),
             count=low if abs(low - every) >= abs(high - every) else high,

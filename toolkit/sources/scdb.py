@@ -56,7 +56,7 @@ __all__ = [
     "releases",
 ]
 
-RELEASE = "2025_01 (justice-centered), 2024_01 (case- and docket-centered)"
+RELEASE = "2025_01 (justice), 2024_01 (case, docket)"
 _BRICK = "http://scdb.wustl.edu/_brickFiles"
 FILES = (
     RemoteFile(
