@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from toolkit.errors import ToolkitError
 from toolkit.paths import home as paths_home
@@ -168,7 +167,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_replicate(args: argparse.Namespace) -> int:
-    from toolkit.replications import RANKS, load_registry, replicate, replication_summary
+    from toolkit.replications import (
+        RANKS,
+        load_registry,
+        replicate,
+        replication_summary,
+        replication_table,
+    )
 
     if args.list:
         for pub in load_registry(args.names or None):
@@ -196,10 +201,10 @@ def _cmd_replicate(args: argparse.Namespace) -> int:
                 f"    {'group':<34} {'published':>16} {'reproduced':>16} "
                 f"{'95% interval':>15}  verdict"
             )
-            for row in fig_rows.itertuples():
+            for row in replication_table(fig_rows).itertuples():
                 print(
-                    f"    {str(row.group)[:34]:<34} {_figure(row, 'published_'):>16} "
-                    f"{_figure(row, ''):>16} {_interval(row):>15}  {row.verdict}"
+                    f"    {str(row.group)[:34]:<34} {row.published:>16} "
+                    f"{row.reproduced:>16} {row.interval:>15}  {row.verdict}"
                 )
             inside = fig_rows["published_in_interval"].dropna()
             if len(inside):
@@ -219,29 +224,6 @@ def _cmd_replicate(args: argparse.Namespace) -> int:
     for row in bad.itertuples():
         print(f"{row.verdict.upper()}: {row.publication}/{row.figure}")
     return 1 if len(bad) else 0
-
-
-def _figure(row: Any, prefix: str) -> str:
-    import pandas as pd
-
-    count, n, rate = (getattr(row, f"{prefix}{k}") for k in ("count", "n", "rate"))
-    if not pd.isna(count) and not pd.isna(n) and not pd.isna(rate):
-        return f"{int(count):,}/{int(n):,} {100 * float(rate):.1f}%"
-    if not pd.isna(rate):
-        return f"{100 * float(rate):.1f}%"
-    if not pd.isna(count) and not pd.isna(n):
-        return f"{int(count):,} x {int(n)} groups"
-    if not pd.isna(count):
-        return f"{int(count):,}"
-    return "-"
-
-
-def _interval(row: Any) -> str:
-    import pandas as pd
-
-    if pd.isna(row.ci_low):
-        return ""
-    return f"{100 * float(row.ci_low):.1f}-{100 * float(row.ci_high):.1f}%"
 
 
 def _parser() -> argparse.ArgumentParser:

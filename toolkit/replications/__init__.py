@@ -28,6 +28,7 @@ The format of a registry file is documented in ``registry/README.md``.
 
 from __future__ import annotations
 
+from toolkit.replications.gallery import show_gallery
 from toolkit.replications.replicate import (
     RANKS,
     VERDICTS,
@@ -35,6 +36,7 @@ from toolkit.replications.replicate import (
     load_registry,
     replicate,
     replication_summary,
+    replication_table,
 )
 
 __all__ = [
@@ -44,4 +46,6 @@ __all__ = [
     "load_registry",
     "replicate",
     "replication_summary",
+    "replication_table",
+    "show_gallery",
 ]

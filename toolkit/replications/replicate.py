@@ -20,6 +20,7 @@ __all__ = [
     "load_registry",
     "replicate",
     "replication_summary",
+    "replication_table",
 ]
 
 REGISTRY = Path(__file__).parent / "registry"
@@ -520,8 +521,13 @@ def chart_replication(frame: pd.DataFrame, publication: str | None = None) -> An
     rows = rows[rows["verdict"].isin(["exact", "within tolerance", "outside"])]
     if rows.empty:
         raise ToolkitError(f"nothing reproduced for {publication or 'these figures'} to chart")
-    title = f"{publication}: published vs reproduced" if publication else "published vs reproduced"
-    rows = rows.assign(label=rows["figure"] + ": " + rows["group"].astype("str"))
+    heading = (
+        f"{publication}: published vs reproduced" if publication else "published vs reproduced"
+    )
+    subtitle = "circle: published; square: reproduced"
+    several = rows["figure"].nunique() > 1
+    label = rows["group"].astype("str")
+    rows = rows.assign(label=(rows["figure"] + ": " + label) if several else label)
     if rows["rate"].notna().any():
         data = pd.DataFrame(
             {
@@ -544,6 +550,7 @@ def chart_replication(frame: pd.DataFrame, publication: str | None = None) -> An
         )
         tick = base.mark_tick(color="#d1495b", thickness=2, size=14).encode(x="published:Q")
         chart = band + dot + tick
+        subtitle = "dot and bar: reproduced rate and its 95% interval; red tick: published"
     else:
         data = pd.concat(
             [
@@ -568,7 +575,12 @@ def chart_replication(frame: pd.DataFrame, publication: str | None = None) -> An
             .mark_point(size=60)
             .encode(
                 y=alt.Y("label:N", title=None, sort=None),
-                x=alt.X("count:Q", title="count", scale=alt.Scale(type="symlog")),
+                x=alt.X(
+                    "count:Q",
+                    title="count (symmetric log scale)",
+                    scale=alt.Scale(type="symlog"),
+                    axis=alt.Axis(values=[0, 10, 100, 1000, 10000, 100000], format=",d"),
+                ),
                 color=alt.Color(
                     "which:N", scale=alt.Scale(range=["#d1495b", "#1f4e79"]), title=None
                 ),
@@ -577,5 +589,62 @@ def chart_replication(frame: pd.DataFrame, publication: str | None = None) -> An
             )
         )
     return chart.properties(
-        title=title, width=420, height=alt.Step(18), description=f"replication of {publication}"
+        title=alt.TitleParams(heading, subtitle=subtitle),
+        width=420,
+        height=alt.Step(18),
+        description=f"replication of {publication}",
+    )
+
+
+def _shown(row: Mapping[str, Any], prefix: str) -> str:
+    import pandas as pd
+
+    count, n, rate = (row[f"{prefix}{k}"] for k in ("count", "n", "rate"))
+    if not pd.isna(count) and not pd.isna(n) and not pd.isna(rate):
+        return f"{int(count):,}/{int(n):,} {100 * float(rate):.1f}%"
+    if not pd.isna(rate):
+        return f"{100 * float(rate):.1f}%"
+    if not pd.isna(count) and not pd.isna(n):
+        return f"{int(count):,} x {int(n)} groups"
+    if not pd.isna(count):
+        return f"{int(count):,}"
+    return "-"
+
+
+def replication_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Published and reproduced numbers as text, side by side, for printing.
+
+    Columns: ``publication``, ``figure``, ``group``, ``published``, ``reproduced``,
+    ``interval`` (the reproduced rate's 95% Wilson interval), ``in_interval``, ``verdict``.
+    """
+    import pandas as pd
+
+    records = []
+    for row in frame.to_dict("records"):
+        low, high = row["ci_low"], row["ci_high"]
+        inside = row["published_in_interval"]
+        records.append(
+            {
+                "publication": row["publication"],
+                "figure": row["figure"],
+                "group": row["group"],
+                "published": _shown(row, "published_"),
+                "reproduced": _shown(row, ""),
+                "interval": "" if pd.isna(low) else f"{100 * low:.1f}-{100 * high:.1f}%",
+                "in_interval": "" if pd.isna(inside) else ("yes" if inside else "no"),
+                "verdict": row["verdict"],
+            }
+        )
+    return pd.DataFrame(
+        records,
+        columns=[
+            "publication",
+            "figure",
+            "group",
+            "published",
+            "reproduced",
+            "interval",
+            "in_interval",
+            "verdict",
+        ],
     )
