@@ -176,14 +176,14 @@ def _cmd_replicate(args: argparse.Namespace) -> int:
     )
 
     if args.list:
-        for pub in load_registry(args.names or None):
+        for pub in load_registry(args.names or None, args.registry):
             rank = RANKS[pub["rank"]].split(":")[0]
             print(f"{pub['id']:<22} [{rank}] {' '.join(pub['citation'].split())}")
             for fig in pub["figures"]:
                 print(f"  {fig['id']:<26} {fig['title']}")
         return 0
-    frame = replicate(args.names or None, mirror=args.mirror)
-    publications = {p["id"]: p for p in load_registry(args.names or None)}
+    frame = replicate(args.names or None, mirror=args.mirror, registry=args.registry)
+    publications = {p["id"]: p for p in load_registry(args.names or None, args.registry)}
     for pub_id, rows in frame.groupby("publication", sort=False):
         pub = publications[pub_id]
         rank = RANKS[pub["rank"]].split(":")[0]
@@ -345,6 +345,9 @@ def _parser() -> argparse.ArgumentParser:
         "--mirror", help="first fetch the needed sources from this local folder (no network)"
     )
     p.add_argument("--list", action="store_true", help="only list the registry")
+    p.add_argument(
+        "--registry", help="a folder of registry files to use instead of the package's own"
+    )
     p.set_defaults(func=_cmd_replicate)
     return parser
 
