@@ -171,7 +171,13 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
         if "parameters" in (cell.get("metadata") or {}).get("tags", []):
             source = "".join(cell.get("source") or [])
             found: dict[str, Any] = {}
-            for node in ast.parse(source).body:
+            try:
+                body = ast.parse(source).body
+            except SyntaxError as exc:
+                raise ToolkitError(
+                    f"{path}: the parameters cell is not valid Python: {exc}"
+                ) from None
+            for node in body:
                 target = (
                     getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
                 )
@@ -179,7 +185,7 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
                 if isinstance(target, ast.Name):
                     try:
                         found[target.id] = ast.literal_eval(value) if value is not None else None
-                    except ValueError:
+                    except (ValueError, TypeError, SyntaxError):
                         found[target.id] = None
             return found
     raise ToolkitError(f"{path}: no cell tagged 'parameters'")
