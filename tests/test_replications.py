@@ -413,3 +413,17 @@ def test_the_gallery_builds_on_the_scdb_and_renders_in_a_browser(real_raw, tmp_p
             charts.nth(i).locator("svg, canvas").first.wait_for(timeout=20000)
         assert errors == [] and outside == []
         browser.close()
+
+
+@pytest.mark.realdata
+def test_songer_votes_keep_their_raw_codes(real_raw, monkeypatch):
+    monkeypatch.setenv("APPELLATE_DATA", str(real_raw))
+    votes = toolkit.load("songer").votes
+    first = votes["seat"] == 1  # the first listed judge has no vote columns: no raw code
+    assert votes.loc[first, "vote_raw"].isna().all()
+    coded = votes.loc[~first & votes["vote_raw"].notna()]
+    mapped = coded["vote_raw"].map(
+        {"1": "majority", "2": "dissent", "3": "concurrence", "4": "concurrence"}
+    )
+    assert (mapped.dropna() == coded.loc[mapped.notna(), "vote"].astype(str)).all()
+    assert set(coded["vote_raw"]) >= {"1", "2"}
