@@ -54,12 +54,15 @@ __all__ = [
     "proportion_ci",
     "pseudonym",
     "read_mapping",
+    "replicate",
+    "replication_summary",
     "reversal_rates",
     "rollup",
     "rollup_claims",
     "rule_sensitivity",
     "save_chart",
     "simulate_petitions",
+    "subset",
     "ToolkitError",
     "trend",
     "UnknownSourceError",
@@ -103,6 +106,9 @@ _LAZY = {
     "draft_mapping": "toolkit.drafting",
     "read_mapping": "toolkit.mapping",
     "init_project": "toolkit.project",
+    "subset": "toolkit.filters",
+    "replicate": "toolkit.replications",
+    "replication_summary": "toolkit.replications",
 }
 
 if TYPE_CHECKING:
@@ -117,6 +123,7 @@ if TYPE_CHECKING:
         save_chart,
     )
     from toolkit.drafting import draft_mapping
+    from toolkit.filters import subset
     from toolkit.mapping import read_mapping
     from toolkit.models import fit_reversal_model, judge_effects, pseudonym, trend
     from toolkit.outcomes import (
@@ -137,6 +144,7 @@ if TYPE_CHECKING:
         fleiss_kappa,
         krippendorff_alpha,
     )
+    from toolkit.replications import replicate, replication_summary
     from toolkit.schema import CIRCUITS, OUTCOMES, CaseData, data_dictionary
     from toolkit.simulate import simulate_petitions
     from toolkit.sources import load

@@ -155,10 +155,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
         )
 
     start = time.perf_counter()
+    from toolkit.reports import parse_settings
+
     results = build_reports(
         manifest=args.manifest or paths.manifest_path(),
         data=args.data,
         mapping=args.mapping,
+        settings=parse_settings(args.set_params),
         only=args.only or None,
         jobs=args.jobs,
         force=args.force,
@@ -175,6 +178,66 @@ def _cmd_report(args: argparse.Namespace) -> int:
             print(f"FAILED {r.job.label}: {r.error}")
     print(f"index: {paths.reports_dir() / 'index.html'}")
     return 1 if counts.get("failed") else 0
+
+
+def _cmd_replicate(args: argparse.Namespace) -> int:
+    from toolkit.replications import (
+        RANKS,
+        load_registry,
+        replicate,
+        replication_summary,
+        replication_table,
+    )
+
+    if args.list:
+        for pub in load_registry(args.names or None, args.registry):
+            rank = RANKS[pub["rank"]].split(":")[0]
+            print(f"{pub['id']:<22} [{rank}] {' '.join(pub['citation'].split())}")
+            for fig in pub["figures"]:
+                print(f"  {fig['id']:<26} {fig['title']}")
+        return 0
+    frame = replicate(args.names or None, mirror=args.mirror, registry=args.registry)
+    publications = {p["id"]: p for p in load_registry(args.names or None, args.registry)}
+    for pub_id, rows in frame.groupby("publication", sort=False):
+        pub = publications[pub_id]
+        rank = RANKS[pub["rank"]].split(":")[0]
+        print(f"\n== {pub_id} [{rank}] {' '.join(pub['citation'].split())}")
+        if pub.get("url"):
+            print(f"   {pub['url']}")
+        for fig_id, fig_rows in rows.groupby("figure", sort=False):
+            first = fig_rows.iloc[0]
+            rule = f"; rule: {first['rule']}" if isinstance(first["rule"], str) else ""
+            print(f"\n  {fig_id}: {first['title']}{rule}")
+            if first["verdict"] in ("not reproducible", "data missing"):
+                print(f"    {first['verdict'].upper()}: {' '.join(str(first['reason']).split())}")
+                continue
+            print(
+                f"    {'group':<34} {'published':>16} {'reproduced':>16} "
+                f"{'95% interval':>15}  verdict"
+            )
+            for row in replication_table(fig_rows).itertuples():
+                print(
+                    f"    {str(row.group)[:34]:<34} {row.published:>16} "
+                    f"{row.reproduced:>16} {row.interval:>15}  {row.verdict}"
+                )
+            inside = fig_rows["published_in_interval"].dropna()
+            if len(inside):
+                print(
+                    f"    published rate inside the reproduced 95% interval: "
+                    f"{int(inside.sum())} of {len(inside)}"
+                )
+            print(f"    tolerance: {first['tolerance']}")
+    summary = replication_summary(frame)
+    counts = summary["verdict"].value_counts()
+    print(
+        "\n"
+        + ", ".join(f"{int(counts.get(v, 0))} {v}" for v in counts.index)
+        + f" ({len(summary)} figures)"
+    )
+    bad = summary[summary["verdict"].isin(["outside", "data missing"])]
+    for row in bad.itertuples():
+        print(f"{row.verdict.upper()}: {row.publication}/{row.figure}")
+    return 1 if len(bad) else 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -277,7 +340,35 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the report manifest (default: reports.yml of the project, else the package's)",
     )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        dest="set_params",
+        help="set a report parameter for every report (repeatable), checked like the "
+        "manifest's: e.g. --set years=2007,2017 --set rule=reversed --set circuits=ca9",
+    )
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "replicate",
+        help="rebuild published figures from the raw data and compare",
+        description="Rebuild each published figure of the replication registry from the raw "
+        "data, print published and reproduced side by side with the interval and a verdict "
+        "(exact, within tolerance, outside), and exit 1 when a figure falls outside its "
+        "tolerance or its data have not been fetched. Figures resting on data not held here "
+        "are listed as not reproducible and do not fail the run.",
+    )
+    p.add_argument("names", nargs="*", metavar="NAME", help="publication ids (default: all)")
+    p.add_argument(
+        "--mirror", help="first fetch the needed sources from this local folder (no network)"
+    )
+    p.add_argument("--list", action="store_true", help="only list the registry")
+    p.add_argument(
+        "--registry", help="a folder of registry files to use instead of the package's own"
+    )
+    p.set_defaults(func=_cmd_replicate)
     _add_project_commands(sub)
     return parser
 

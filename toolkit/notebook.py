@@ -23,7 +23,7 @@ import html
 import json
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ __all__ = [
     "Report",
     "check_parameters",
     "coverage",
+    "notebook_parameters",
     "data_fingerprint",
     "describe_comparison",
     "describe_judges",
@@ -58,11 +59,23 @@ PARAMETERS: dict[str, Any] = {
 """The parameters every report notebook takes, with their defaults."""
 
 
-def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
+def check_parameters(
+    params: Mapping[str, Any], allowed: Sequence[str] | None = None
+) -> dict[str, Any]:
     """Validate report parameters at once; raise one error listing every problem.
 
-    Unknown keys are kept (a notebook may take more). Returns the parameters with defaults
-    filled in and values normalised (a single circuit becomes a one-element list).
+    A key the notebook does not take is refused, naming the nearest valid key (a parameter
+    such as ``weighted: true`` that no cell reads would otherwise be accepted without effect).
+    Returns the parameters with defaults filled in and values normalised (a single circuit
+    becomes a one-element list).
+
+    Parameters
+    ----------
+    params
+        Parameter name -> value.
+    allowed
+        The notebook's own parameter names (see :func:`notebook_parameters`); default the
+        common :data:`PARAMETERS`.
 
     Examples
     --------
@@ -81,6 +94,10 @@ def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
 
     p = {**PARAMETERS, **dict(params)}
     problems = []
+    valid = list(dict.fromkeys([*(allowed if allowed is not None else PARAMETERS)]))
+    for key in params:
+        if key not in valid and key not in PARAMETERS:
+            problems.append(f"{key}: not a parameter of this report{_nearest(key, valid)}")
     try:
         get_rule(p["rule"])
     except ToolkitError as exc:
@@ -124,6 +141,55 @@ def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
     if problems:
         raise ToolkitError("bad report parameters:\n  - " + "\n  - ".join(problems))
     return p
+
+
+def _nearest(key: str, valid: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(key), list(valid), n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{hint} (valid: {', '.join(valid)})"
+
+
+def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
+    """The parameters a notebook takes: the names and defaults of its ``parameters`` cell.
+
+    Examples
+    --------
+    >>> from toolkit import paths
+    >>> names = notebook_parameters(paths.home() / "notebooks" / "circuits.ipynb")
+    >>> names["rule"], "weighted" in names
+    ('disturbed', False)
+    """
+    import ast
+
+    path = Path(notebook)
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ToolkitError(f"cannot read the notebook {path}: {exc}") from None
+    for cell in cells:
+        if "parameters" in (cell.get("metadata") or {}).get("tags", []):
+            source = "".join(cell.get("source") or [])
+            found: dict[str, Any] = {}
+            try:
+                body = ast.parse(source).body
+            except SyntaxError as exc:
+                raise ToolkitError(
+                    f"{path}: the parameters cell is not valid Python: {exc}"
+                ) from None
+            for node in body:
+                target = (
+                    getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+                )
+                value = getattr(node, "value", None)
+                if isinstance(target, ast.Name):
+                    try:
+                        found[target.id] = ast.literal_eval(value) if value is not None else None
+                    except (ValueError, TypeError, SyntaxError):
+                        found[target.id] = None
+            return found
+    raise ToolkitError(f"{path}: no cell tagged 'parameters'")
 
 
 def data_fingerprint(data: str, mapping: str | None = None) -> str:
@@ -538,27 +604,15 @@ def _jsonable(value: Any) -> Any:
 
 
 def _filter(data: Any, p: Mapping[str, Any]) -> Any:
-    cases = data.cases
-    keep = cases.index == cases.index
-    if p["circuits"]:
-        keep &= cases["circuit"].astype("str").isin(p["circuits"]).to_numpy()
-    if p["claim_types"]:
-        keep &= cases["claim_type"].isin(p["claim_types"]).to_numpy()
-    if p["years"]:
-        keep &= cases["year"].between(p["years"][0], p["years"][1]).fillna(False).to_numpy()
-    if keep.all():
+    from toolkit.filters import subset
+
+    chosen = {k: p[k] for k in ("circuits", "claim_types", "years") if p[k]}
+    if not chosen:
         return data
-    kept = cases[keep].reset_index(drop=True)
-    ids = set(kept["case_id"])
-    changes: dict[str, Any] = {"cases": kept}
-    for name in ("claims", "votes"):
-        table = getattr(data, name)
-        if table is not None:
-            changes[name] = table[table["case_id"].isin(ids)].reset_index(drop=True)
-    meta = dict(data.meta)
-    meta["filters"] = {k: p[k] for k in ("circuits", "claim_types", "years") if p[k]}
-    changes["meta"] = meta
-    return data.replace(**changes)
+    kept = subset(data, **chosen)
+    meta = dict(kept.meta)
+    meta["filters"] = chosen
+    return kept.replace(meta=meta)
 
 
 _BUNDLE_SENT = False

@@ -16,6 +16,23 @@ other, unknown                                          excluded    excluded    
 
 ``disturbed`` is the default. A custom rule is a mapping from outcome to 1, 0 or None; it
 must cover every canonical outcome, or name a ``"base"`` rule whose values it overrides.
+
+A rule can instead be keyed to a source's own codes (the ``outcome_raw`` column), where two
+codes share one canonical outcome but a study counts them apart (SCDB ``caseDisposition`` 6
+and 7, both ``mixed``; Songer ``treat`` 0 and 9, both ``other``)::
+
+    {"name": "press", "source": "scdb", "raw": {2: 0, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 8: 1},
+     "otherwise": None}
+
+``raw`` maps codes to 1, 0 or None; a code present in the data but absent from ``raw`` raises,
+unless ``otherwise`` says how to count every other code; ``source`` (optional) refuses data
+from another source, whose codes mean something else. Such a rule needs the cases, not only
+their canonical outcomes: use :func:`apply_rule` (``Rule.flag_cases``).
+
+Which rule is the press's "reversal rate"? For the Supreme Court (SCDB), the usual figure is
+``caseDisposition`` 3-8 over 2-8: exactly the ``disturbed`` rule, since codes 1, 9, 10 and 11
+(other, dismissed, unknown) leave its denominator. ``reversed`` is the narrow official
+statistic (codes 3 and 4 only).
 """
 
 from __future__ import annotations
@@ -43,20 +60,76 @@ UPHELD = frozenset({"affirmed", "denied"})
 
 @dataclass(frozen=True)
 class Rule:
-    """A reversal rule: outcome -> 1, 0 or None (excluded from the denominator)."""
+    """A reversal rule: outcome -> 1, 0 or None (excluded from the denominator).
+
+    A rule keyed to raw codes has ``raw`` (code -> 1, 0 or None), ``otherwise`` (how other
+    codes count; ``"error"`` when they must not occur) and optionally ``source``.
+    """
 
     name: str
     mapping: Mapping[str, int | None]
     description: str
+    raw: Mapping[str, int | None] | None = None
+    otherwise: int | None | str = "error"
+    source: str | None = None
 
     def flag(self, outcomes: pd.Series) -> pd.Series:
         """Nullable boolean: True counts as reversed, False not, NA leaves the denominator."""
+        if self.raw is not None:
+            raise ToolkitError(
+                f"rule {self.name!r} is keyed to the source's raw codes: it needs the cases' "
+                "outcome_raw column, not only the outcomes; use toolkit.apply_rule(data, rule) "
+                "(and rates_from_flags on the flagged cases)"
+            )
         values = {o: (None if v is None else bool(v)) for o, v in self.mapping.items()}
         return outcomes.astype("str").map(values).astype("boolean")
 
+    def flag_cases(self, cases: pd.DataFrame, source: str | None = None) -> pd.Series:
+        """The flag for a cases frame: from ``outcome``, or from ``outcome_raw`` for raw rules.
+
+        Raises
+        ------
+        ToolkitError
+            When a raw rule meets another source's data, a frame without ``outcome_raw``, or a
+            code it does not cover (and no ``otherwise``).
+        """
+        import pandas as pd
+
+        if self.raw is None:
+            return self.flag(cases["outcome"])
+        if self.source and source and source != self.source:
+            raise ToolkitError(
+                f"rule {self.name!r} is keyed to {self.source}'s codes; these data come from "
+                f"{source!r}, whose codes mean something else"
+            )
+        if "outcome_raw" not in cases.columns:
+            raise ToolkitError(f"rule {self.name!r} needs an 'outcome_raw' column in the cases")
+        codes = cases["outcome_raw"].astype("str").str.strip().fillna("")
+        values = {k: (None if v is None else bool(v)) for k, v in self.raw.items()}
+        known = codes.isin(list(values))
+        if self.otherwise == "error" and (~known).any():
+            bad = sorted(pd.unique(codes[~known]))
+            raise ToolkitError(
+                f"rule {self.name!r} does not say how to count raw code(s) "
+                f"{', '.join(repr(b) for b in bad)} ({int((~known).sum()):,} cases); add them "
+                "to 'raw' or give 'otherwise' (1, 0 or None)"
+            )
+        fill = None if self.otherwise in (None, "error") else bool(self.otherwise)
+        flag = codes.map(values).astype("boolean")
+        if fill is not None:
+            flag = flag.where(known, fill)
+        return flag.astype("boolean")
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-friendly record of the rule, as stored in ``CaseData.meta``."""
-        return {"name": self.name, "description": self.description, "mapping": dict(self.mapping)}
+        record: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "mapping": dict(self.mapping),
+        }
+        if self.raw is not None:
+            record.update(raw=dict(self.raw), otherwise=self.otherwise, source=self.source)
+        return record
 
 
 def _table(reversed_: set[str], zero: set[str]) -> dict[str, int | None]:
@@ -107,6 +180,8 @@ def get_rule(rule: str | Rule | Mapping[str, Any] = "disturbed") -> Rule:
     if not isinstance(rule, Mapping):
         raise ToolkitError(f"a reversal rule is a name or a mapping, not {type(rule).__name__}")
     custom = dict(rule)
+    if "raw" in custom:
+        return _raw_rule(custom)
     name = str(custom.pop("name", "custom"))
     base = custom.pop("base", None)
     mapping: dict[str, int | None] = dict(get_rule(base).mapping) if base is not None else {}
@@ -135,6 +210,55 @@ def get_rule(rule: str | Rule | Mapping[str, Any] = "disturbed") -> Rule:
     return Rule(name, {o: mapping[o] for o in OUTCOMES}, f"custom rule: {described}")
 
 
+def _count_value(value: Any, what: str) -> int | None:
+    if value is None or (isinstance(value, str) and value.lower() in {"x", "exclude"}):
+        return None
+    if value in (0, 1) and not isinstance(value, float | str):
+        return int(value)
+    raise ToolkitError(f"raw-code rule gives {what} the value {value!r}; expected 1, 0 or None")
+
+
+def _raw_rule(custom: dict[str, Any]) -> Rule:
+    """A rule keyed to raw codes: ``{"raw": {code: 1/0/None}, "otherwise": ..., "source": ...}``.
+
+    Examples
+    --------
+    >>> r = get_rule({"name": "press", "raw": {2: 0, 3: 1, 6: 1, 7: None}, "otherwise": None})
+    >>> dict(r.raw)
+    {'2': 0, '3': 1, '6': 1, '7': None}
+    """
+    unknown = sorted(set(custom) - {"raw", "otherwise", "source", "name"})
+    if unknown:
+        raise ToolkitError(
+            f"raw-code rule has unknown key(s) {', '.join(unknown)}; expected raw, otherwise, "
+            "source, name"
+        )
+    table = custom["raw"]
+    if not isinstance(table, Mapping) or not table:
+        raise ToolkitError("a raw-code rule's 'raw' is a mapping from code to 1, 0 or None")
+    raw: dict[str, int | None] = {}
+    for code, value in table.items():
+        key = str(int(code)) if isinstance(code, float) and code == int(code) else str(code)
+        raw[key.strip()] = _count_value(value, f"code {code!r}")
+    otherwise: int | None | str = "error"
+    if "otherwise" in custom:
+        otherwise = _count_value(custom["otherwise"], "'otherwise'")
+    name = str(custom.get("name", "custom_raw"))
+    source = custom.get("source")
+    described = ", ".join(f"{k}={'excluded' if v is None else v}" for k, v in raw.items())
+    other = {"error": "any other code is an error", None: "other codes excluded"}.get(
+        otherwise, f"other codes count {otherwise}"
+    )
+    return Rule(
+        name,
+        {o: None for o in OUTCOMES},
+        f"raw-code rule{f' for {source}' if source else ''}: {described}; {other}",
+        raw=raw,
+        otherwise=otherwise,
+        source=str(source) if source else None,
+    )
+
+
 def apply_rule(data: CaseData, rule: str | Rule | Mapping[str, Any] = "disturbed") -> CaseData:
     """Add a nullable boolean ``reversed`` column to the cases under a reversal rule.
 
@@ -143,7 +267,8 @@ def apply_rule(data: CaseData, rule: str | Rule | Mapping[str, Any] = "disturbed
     data
         The dataset; it is not modified.
     rule
-        ``"reversed"``, ``"disturbed"`` (default), ``"appellant_win"`` or a custom mapping.
+        ``"reversed"``, ``"disturbed"`` (default), ``"appellant_win"``, a custom mapping, or a
+        mapping keyed to the source's raw codes (``{"raw": {...}}``).
 
     Returns
     -------
@@ -161,7 +286,7 @@ def apply_rule(data: CaseData, rule: str | Rule | Mapping[str, Any] = "disturbed
     'boolean'
     """
     r = get_rule(rule)
-    cases = data.cases.assign(reversed=r.flag(data.cases["outcome"]))
+    cases = data.cases.assign(reversed=r.flag_cases(data.cases, data.source or None))
     meta = dict(data.meta)
     meta["rule"] = r.as_dict()
     return data.replace(cases=cases, meta=meta)

@@ -40,7 +40,16 @@ from typing import Any
 
 from toolkit.errors import ToolkitError
 
-__all__ = ["Job", "JobResult", "build_reports", "load_manifest", "plan_jobs", "write_index"]
+__all__ = [
+    "Job",
+    "JobResult",
+    "build_reports",
+    "find_notebook",
+    "load_manifest",
+    "parse_settings",
+    "plan_jobs",
+    "write_index",
+]
 
 KERNEL_RETRIES = 2
 _KERNEL_START_ERRORS = (
@@ -97,6 +106,60 @@ def load_manifest(path: str | Path) -> dict[str, Any]:
     return manifest
 
 
+def parse_settings(items: Sequence[str] | None) -> dict[str, Any]:
+    """``NAME=VALUE`` strings (``appellate report --set``) -> parameters.
+
+    Values are read as YAML scalars (``true``, ``30``, ``null``, ``ca9``); a comma makes a list
+    (``years=2007,2017`` -> ``[2007, 2017]``); ``[...]`` is a YAML list. The parameters are
+    then checked like the manifest's, against each notebook's own parameters.
+
+    Examples
+    --------
+    >>> parse_settings(["years=2007,2017", "rule=reversed", "circuits=ca9", "min_n=10"])
+    {'years': [2007, 2017], 'rule': 'reversed', 'circuits': 'ca9', 'min_n': 10}
+    """
+    import yaml
+
+    settings: dict[str, Any] = {}
+    for item in items or []:
+        name, sep, text = str(item).partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ToolkitError(f"--set {item!r}: expected NAME=VALUE, e.g. --set rule=reversed")
+        if name in settings:
+            raise ToolkitError(f"--set {name} is given twice")
+        text = text.strip()
+        try:
+            if "," in text and not text.startswith(("[", "{")):
+                value: Any = [yaml.safe_load(part.strip()) for part in text.split(",")]
+            else:
+                value = yaml.safe_load(text) if text else None
+        except yaml.YAMLError as exc:
+            raise ToolkitError(f"--set {item!r}: the value is not valid YAML: {exc}") from None
+        settings[name] = value
+    return settings
+
+
+def find_notebook(name: str, folder: str | Path | None = None) -> Path:
+    """A report notebook by name: in ``folder`` first, then among the package's notebooks.
+
+    A manifest in a researcher's own folder can so name the package's reports (``circuits``,
+    ``replication`` ...) without copying them.
+    """
+    from toolkit import paths
+
+    candidates = []
+    if folder is not None:
+        candidates.append(Path(folder) / f"{name}.ipynb")
+    candidates.append(paths.notebooks_dir() / f"{name}.ipynb")
+    for path in candidates:
+        if path.exists():
+            return path
+    raise ToolkitError(
+        f"{name}: notebook not found (looked in {', '.join(str(c.parent) for c in candidates)})"
+    )
+
+
 def _slug(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "-".join(_slug(v) for v in value)
@@ -109,8 +172,12 @@ def plan_jobs(
     only: Sequence[str] | None = None,
     out_dir: str | Path | None = None,
     mapping: str | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> list[Job]:
     """Expand the manifest into jobs, checking every parameter set before anything runs.
+
+    ``settings`` (``appellate report --set``) apply to every report, after the manifest's own
+    values. Every parameter must be one the notebook's ``parameters`` cell takes.
 
     Raises
     ------
@@ -118,14 +185,18 @@ def plan_jobs(
         Naming each bad parameter set (unknown circuit or rule, missing data file ...).
     """
     from toolkit import paths
-    from toolkit.notebook import PARAMETERS, check_parameters, data_fingerprint
+    from toolkit.notebook import (
+        PARAMETERS,
+        check_parameters,
+        data_fingerprint,
+        notebook_parameters,
+    )
     from toolkit.sources import SOURCES
 
     base = Path(manifest.get("_dir", "."))
     notebooks = Path(manifest.get("notebooks", base / "notebooks"))
     if not notebooks.is_absolute():
         notebooks = base / notebooks
-    packaged = paths.notebooks_dir()  # a project may name reports it has no copy of
     out_root = Path(out_dir) if out_dir else paths.reports_dir()
     defaults = dict(manifest.get("defaults") or {})
     if data is not None:
@@ -147,26 +218,28 @@ def plan_jobs(
     for name, sets in reports.items():
         if only and name not in only:
             continue
-        notebook = notebooks / f"{name}.ipynb"
-        if not notebook.exists() and (packaged / f"{name}.ipynb").exists():
-            notebook = packaged / f"{name}.ipynb"
-        if not notebook.exists():
-            problems.append(f"{name}: notebook not found: {notebook}")
+        try:
+            notebook = find_notebook(name, notebooks)
+            own = notebook_parameters(notebook)
+        except ToolkitError as exc:
+            problems.append(str(exc))
             continue
         for overrides in sets if isinstance(sets, list) else [sets or {}]:
-            params = {**PARAMETERS, **defaults, **(overrides or {})}
+            given = {**defaults, **(overrides or {}), **dict(settings or {})}
+            params = {**PARAMETERS, **{k: v for k, v in own.items() if k not in PARAMETERS}}
+            params.update(given)
             for key in ("data", "mapping"):  # the notebook runs in its own folder
                 value = params.get(key)
                 if isinstance(value, str) and value not in SOURCES and Path(value).exists():
                     params[key] = str(Path(value).resolve())
             try:
-                params = check_parameters(params)
+                params = check_parameters(params, allowed=list(own))
             except ToolkitError as exc:
                 problems.append(f"{name} {overrides or ''}: {exc}")
                 continue
             varying = {
                 k: v
-                for k, v in (overrides or {}).items()
+                for k, v in {**(overrides or {}), **dict(settings or {})}.items()
                 if k not in ("data", "mapping", "output_dir")
             }
             suffix = (
@@ -312,6 +385,7 @@ def build_reports(
     timeout: float = 900.0,
     out_dir: str | Path | None = None,
     progress: Any = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> list[JobResult]:
     """Build the reports of a manifest; returns one result per report.
 
@@ -333,11 +407,19 @@ def build_reports(
         Where to write; default ``reports/``.
     progress
         Called with each :class:`JobResult` as it finishes (the command line prints a line).
+    settings
+        Parameters for every report (``appellate report --set NAME=VALUE``), checked like
+        the manifest's.
     """
     from toolkit import paths
 
     plan = plan_jobs(
-        load_manifest(manifest), data=data, only=only, out_dir=out_dir, mapping=mapping
+        load_manifest(manifest),
+        data=data,
+        only=only,
+        out_dir=out_dir,
+        mapping=mapping,
+        settings=settings,
     )
     results: list[JobResult] = []
     todo = []

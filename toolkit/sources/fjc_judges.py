@@ -27,14 +27,20 @@ __all__ = ["COURTS", "FILES", "PARTY", "RELEASE", "read", "read_service"]
 
 RELEASE = "FJC export (file dates as fetched)"
 _FJC = "https://www.fjc.gov/sites/default/files/history"
+# A mirror keeps these files gzipped (judges.csv.gz): the reader takes either name, so neither
+# name is "required" by itself, or `appellate datasets` would call a mirror fetch absent.
 FILES = (
     RemoteFile(
-        "judges.csv", url=f"{_FJC}/judges.csv", mirror="fjc_judges_biographical/judges.csv.gz"
+        "judges.csv",
+        url=f"{_FJC}/judges.csv",
+        mirror="fjc_judges_biographical/judges.csv.gz",
+        required=False,
     ),
     RemoteFile(
         "federal-judicial-service.csv",
         url=f"{_FJC}/federal-judicial-service.csv",
         mirror="fjc_judges_biographical/federal-judicial-service.csv.gz",
+        required=False,
     ),
 )
 _ORDINAL = [

@@ -17,7 +17,8 @@ Quirks handled in the open (``meta["notes"]`` and the ledger say what was done):
 - the Sixth Circuit extract of cta96 carries 9 derived columns at the end: dropped;
 - circuit-years with no published-decision total get weight 1 (``weight_basis`` says so);
 - judge 1 has no vote columns: the first listed judge joined the majority; ``jNmaj1`` codes
-  1 majority, 2 dissent, 3 and 4 concurrence, as the case-level ``dissent`` count confirms;
+  1 majority, 2 dissent, 3 and 4 concurrence, as the case-level ``dissent`` count confirms
+  (the code itself is kept in the votes' ``vote_raw``; ``outcome_raw`` keeps ``treat``);
 - judge codes of 10000 and above (but 99999, not ascertained) are district judges sitting by
   designation; 0 and 99999 are empty seats.
 """
@@ -251,9 +252,11 @@ def _votes(raw: pd.DataFrame, case_id: pd.Series, pattern: str) -> pd.DataFrame:
         seated = code.notna() & (code != 0) & (code != 99999)
         if k == 1:
             vote = pd.Series("majority", index=raw.index)
+            vote_raw = pd.Series(pd.NA, index=raw.index, dtype="str")
         else:
             maj = raw.get(f"j{k}maj1", pd.Series(np.nan, index=raw.index))
             vote = pd.to_numeric(maj, errors="coerce").map(MAJORITY)
+            vote_raw = pd.to_numeric(maj, errors="coerce").astype("Int64").astype("str")
         parts.append(
             pd.DataFrame(
                 {
@@ -262,6 +265,7 @@ def _votes(raw: pd.DataFrame, case_id: pd.Series, pattern: str) -> pd.DataFrame:
                     "vote": vote[seated].to_numpy(),
                     "by_designation": (code[seated] >= 10000).to_numpy(),
                     "seat": k,
+                    "vote_raw": vote_raw[seated].to_numpy(),
                 }
             )
         )
