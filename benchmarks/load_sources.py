@@ -28,7 +28,7 @@ def main() -> None:
         import pandas  # noqa: F401  (imported before timing)
 
         import toolkit
-        from toolkit.store import fetch
+        from toolkit.sources import fetch
 
         names = ["scdb", "songer", "auburn", "fjc_judges", "greene"]
         for name in names:

@@ -1,5 +1,6 @@
 """Downloads against a local HTTP server, mirrors, zips that try to escape, and the cache."""
 
+import gzip
 import hashlib
 import http.server
 import io
@@ -57,11 +58,9 @@ def server():
 
 
 @pytest.fixture
-def source(monkeypatch):
-    """A fake source whose file list the test sets."""
-    specs: list = []
-    monkeypatch.setattr(store, "_files_of", lambda name: specs)
-    return specs
+def source():
+    """A fake source's file list, which the test fills."""
+    return []
 
 
 def _only_complete_files(folder: Path):
@@ -78,7 +77,7 @@ def test_good_download_is_verified_and_recorded(server, source, tmp_path):
             size=len(GOOD),
         )
     )
-    folder = store.fetch("fake", raw_dir=tmp_path)
+    folder = store.fetch("fake", source, raw_dir=tmp_path)
     assert (folder / "good.csv").read_bytes() == GOOD
     record = json.loads((folder / "fetched.json").read_text())
     assert record["files"]["good.csv"]["sha256"] == hashlib.sha256(GOOD).hexdigest()
@@ -98,7 +97,7 @@ def test_good_download_is_verified_and_recorded(server, source, tmp_path):
 def test_failures_leave_nothing_behind(server, source, tmp_path, spec, message):
     source.append(spec(server))
     with pytest.raises(FetchError, match=message):
-        store.fetch("fake", raw_dir=tmp_path)
+        store.fetch("fake", source, raw_dir=tmp_path)
     folder = tmp_path / "fake"
     assert [p.name for p in folder.iterdir()] == []
     assert not (tmp_path / "escaped.csv").exists()
@@ -106,7 +105,7 @@ def test_failures_leave_nothing_behind(server, source, tmp_path, spec, message):
 
 def test_zip_is_extracted(server, source, tmp_path):
     source.append(RemoteFile("archive.zip", url=f"{server}/archive.zip", extract=True))
-    folder = store.fetch("fake", raw_dir=tmp_path)
+    folder = store.fetch("fake", source, raw_dir=tmp_path)
     assert (folder / "inner.csv").read_bytes() == GOOD
     _only_complete_files(folder)
 
@@ -114,19 +113,20 @@ def test_zip_is_extracted(server, source, tmp_path):
 def test_unreachable_host_is_a_clear_error(source, tmp_path):
     source.append(RemoteFile("x.csv", url="http://127.0.0.1:9/x.csv"))
     with pytest.raises(FetchError, match="127.0.0.1:9"):
-        store.fetch("fake", raw_dir=tmp_path, timeout=5)
+        store.fetch("fake", source, raw_dir=tmp_path, timeout=5)
 
 
 def test_mirror_and_missing_mirror_file(source, tmp_path):
     mirror = tmp_path / "mirror" / "sub"
     mirror.mkdir(parents=True)
-    (mirror / "file.csv.gz").write_bytes(b"abc")
+    packed = gzip.compress(b"abc")
+    (mirror / "file.csv.gz").write_bytes(packed)
     source.append(RemoteFile("file.csv.zip", url=None, mirror="sub/file.csv.gz"))
-    folder = store.fetch("fake", mirror=tmp_path / "mirror", raw_dir=tmp_path / "raw")
-    assert (folder / "file.csv.gz").read_bytes() == b"abc"
+    folder = store.fetch("fake", source, mirror=tmp_path / "mirror", raw_dir=tmp_path / "raw")
+    assert (folder / "file.csv.gz").read_bytes() == packed
     source.append(RemoteFile("other.csv", url=None, mirror="sub/other.csv"))
     with pytest.raises(FetchError, match="not found in the mirror"):
-        store.fetch("fake", mirror=tmp_path / "mirror", raw_dir=tmp_path / "raw")
+        store.fetch("fake", source, mirror=tmp_path / "mirror", raw_dir=tmp_path / "raw")
 
 
 def test_cache_is_rebuilt_when_a_raw_file_changes(tmp_path):
