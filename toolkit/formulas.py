@@ -83,9 +83,16 @@ def check_formula(formula: str, columns: Iterable[str] | None = None) -> str:
         tree = parse_formula(formula)
     except PatsyError as exc:
         raise FormulaError(f"cannot parse the formula {formula!r}: {exc}") from None
+    if _count_tildes(tree) > 1:
+        raise FormulaError(f"the formula {formula!r} has more than one '~'")
     for code in _terms(tree):
         _check_term(code, known)
     return formula
+
+
+def _count_tildes(node: object) -> int:
+    own = 1 if getattr(node, "type", None) == "~" else 0
+    return own + sum(_count_tildes(arg) for arg in getattr(node, "args", []))
 
 
 def _terms(node: object) -> list[str]:
