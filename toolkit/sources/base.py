@@ -129,7 +129,7 @@ def case_data(
         The release read, when the reader can tell (default: the registry's).
     """
     from toolkit.schema import CaseData, ledger_frame
-    from toolkit.sources import REGISTRY
+    from toolkit.sources.registry import REGISTRY
     from toolkit.store import file_info
 
     return CaseData(

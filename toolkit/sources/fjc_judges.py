@@ -20,8 +20,8 @@ import pandas as pd
 
 from toolkit.errors import ToolkitError
 from toolkit.schema import CaseData, conform
-from toolkit.sources import REGISTRY
 from toolkit.sources.base import case_data, entry, fetched_folder, find, load_cached, read_table
+from toolkit.sources.registry import REGISTRY
 
 __all__ = ["COURTS", "FILES", "PARTY", "RELEASE", "read", "read_service"]
 

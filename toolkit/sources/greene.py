@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.schema import CaseData, conform
-from toolkit.sources import REGISTRY
 from toolkit.sources.base import case_data, entry, fetched_folder, find, load_cached, read_table
+from toolkit.sources.registry import REGISTRY
 
 __all__ = ["DECISION", "FILES", "RELEASE", "read"]
 

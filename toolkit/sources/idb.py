@@ -39,8 +39,8 @@ from toolkit import paths
 from toolkit.errors import ToolkitError
 from toolkit.outcomes import Rule, get_rule
 from toolkit.schema import CaseData, conform, ledger_frame
-from toolkit.sources import REGISTRY
 from toolkit.sources.base import entry, fetched_folder
+from toolkit.sources.registry import REGISTRY
 from toolkit.store import file_info, fingerprint
 
 __all__ = [

@@ -26,8 +26,8 @@ import pandas as pd
 
 from toolkit.errors import ToolkitError
 from toolkit.schema import OUTCOMES, CaseData, conform
-from toolkit.sources import REGISTRY
 from toolkit.sources.base import case_data, code_map, entry, fetched_folder, load_cached, read_table
+from toolkit.sources.registry import REGISTRY
 from toolkit.store import file_info
 
 __all__ = [

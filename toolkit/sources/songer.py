@@ -31,7 +31,6 @@ import pandas as pd
 
 from toolkit.errors import ToolkitError
 from toolkit.schema import CaseData, conform
-from toolkit.sources import REGISTRY
 from toolkit.sources.base import (
     case_data,
     code_map,
@@ -41,6 +40,7 @@ from toolkit.sources.base import (
     load_cached,
     read_table,
 )
+from toolkit.sources.registry import REGISTRY
 from toolkit.store import file_info
 
 __all__ = ["CIRCUIT", "DERIVED_COLUMNS", "FILES", "GENISS", "MAJORITY", "RELEASE", "TREAT", "read"]
