@@ -481,6 +481,16 @@ def _lock_folders(stack: contextlib.ExitStack, todo: Sequence[Job]) -> None:
         )
 
 
+def _tidy(jobs: Sequence[Job]) -> None:
+    """Remove what a killed runner left beside reports that need no run (when free)."""
+    for job in jobs:
+        if not any(job.out.parent.glob(f".{job.out.name}.*-*")):
+            continue
+        lock = job.out.parent / f".{job.out.name}.lock"
+        with contextlib.suppress(LockBusyError, OSError), file_lock(lock, wait=False):
+            _recover(job.out)
+
+
 def build_reports(
     manifest: str | Path = "reports.yml",
     data: str | None = None,
@@ -546,6 +556,7 @@ def build_reports(
             todo.append(job)
     # longest first (by the last run's time), so the slowest notebook does not start last
     todo.sort(key=lambda job: -float(_read_summary(job.out).get("seconds") or 1e9))
+    _tidy([job for job in plan if job not in todo])
     with contextlib.ExitStack() as locks:
         _lock_folders(locks, todo)
         if todo:

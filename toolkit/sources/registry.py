@@ -38,6 +38,9 @@ class Source:
         The files to fetch, with their checksums where known (empty: nothing to fetch).
     fetch
         How the files are obtained, in words.
+    documents
+        Codebooks and other companions of the data in the reference folder, with their
+        checksums (a record, so a copy can be checked; ``fetch`` does not get them).
     """
 
     name: str
@@ -46,6 +49,7 @@ class Source:
     release: str = ""
     files: tuple[RemoteFile, ...] = ()
     fetch: str = ""
+    documents: tuple[RemoteFile, ...] = ()
 
     def read(self, **options: Any) -> CaseData:
         """Read the source with its reader."""
@@ -94,6 +98,29 @@ REGISTRY: dict[str, Source] = {
                         "afb7166b915e93156744a0a6b5efde324221da3cfbdd250be298bde34b97ec73"
                     ),
                     mirror_size=689_884,
+                ),
+            ),
+            documents=(
+                RemoteFile(
+                    "SCDB_2024_01_caseCentered_Docket.csv.gz",
+                    url=None,
+                    mirror="scdb/SCDB_2024_01_caseCentered_Docket.csv.gz",
+                    sha256="36e2bb2f4e06c4c171ab667ad36d7bee8226d8268c6f71ae165855192e8f088d",
+                    size=741_268,
+                ),
+                RemoteFile(
+                    "SCDB_2024_01_codebook.pdf",
+                    url=None,
+                    mirror="scdb/SCDB_2024_01_codebook.pdf",
+                    sha256="3014de84996fd6fa0253b717bd5bb29dc9876267844ea884221bd1866298a3fc",
+                    size=525_067,
+                ),
+                RemoteFile(
+                    "SCDB_2024_01_codebook.txt",
+                    url=None,
+                    mirror="scdb/SCDB_2024_01_codebook.txt",
+                    sha256="2c84dae9558036ce497bc32e090f809e24e50cf14b9ad0872dde4093aa0b0824",
+                    size=251_513,
                 ),
             ),
             fetch=f"from the SCDB site (zip archives) or {_MIRROR}",
@@ -185,6 +212,22 @@ REGISTRY: dict[str, Source] = {
                     size=1_885_488,
                 ),
             ),
+            documents=(
+                RemoteFile(
+                    "value_labels.doc",
+                    url=None,
+                    mirror="appeals_judges_attributes_auburn/value_labels.doc",
+                    sha256="87d17afb5e69b4be4ed8efe650e269f26279361a73dcc0f4b596e91935346c2e",
+                    size=513_024,
+                ),
+                RemoteFile(
+                    "value_labels.txt",
+                    url=None,
+                    mirror="appeals_judges_attributes_auburn/value_labels.txt",
+                    sha256="27bfd4dcfe4497018ea4f2cb3ac2784e5f500ad2995b45003a82464115b7c5e4",
+                    size=160_633,
+                ),
+            ),
             fetch=f"no stable address: {_MIRROR}",
         ),
         Source(
@@ -196,6 +239,36 @@ REGISTRY: dict[str, Source] = {
                 RemoteFile("ap08on.zip", url=f"{_IDB}/ap08on.zip", extract=True, required=False),
                 RemoteFile(
                     "ap71to07.zip", url=f"{_IDB}/ap71to07.zip", extract=True, required=False
+                ),
+            ),
+            documents=(
+                RemoteFile(
+                    "appeals_codebook_1971-2007.pdf",
+                    url=None,
+                    mirror="fjc_idb_appeals_codebooks/appeals_codebook_1971-2007.pdf",
+                    sha256="f453ac597a368c7aded7c4b2afbd7e60c0b793e222149a83dcaa3b2751bb6e72",
+                    size=603_581,
+                ),
+                RemoteFile(
+                    "appeals_codebook_1971-2007.txt",
+                    url=None,
+                    mirror="fjc_idb_appeals_codebooks/appeals_codebook_1971-2007.txt",
+                    sha256="d18249c1d90a3bfccfa8a11ad24bd3f08ecb55405fd9705c5c16d0b4b03277da",
+                    size=61_143,
+                ),
+                RemoteFile(
+                    "appeals_codebook_2008-forward.pdf",
+                    url=None,
+                    mirror="fjc_idb_appeals_codebooks/appeals_codebook_2008-forward.pdf",
+                    sha256="37e14027b77e01846ec605f4e29f4387e94e18ed2b766e72395123bbed3a600d",
+                    size=106_992,
+                ),
+                RemoteFile(
+                    "appeals_codebook_2008-forward.txt",
+                    url=None,
+                    mirror="fjc_idb_appeals_codebooks/appeals_codebook_2008-forward.txt",
+                    sha256="cb6b324fd79b7387c7cf281ec0bcaf60d6458a4297c172724c66a4f92bc98db5",
+                    size=64_109,
                 ),
             ),
             fetch="from the FJC site (zip archives of tab-delimited text; updated in place)",
@@ -212,6 +285,22 @@ REGISTRY: dict[str, Source] = {
                     mirror="greene_canada_fca_refugee_leave/Greene.csv",
                     sha256="e09f2ad2f98ec77e905422cc3b71fd8096822c6c2aee617e3de3225fa7d9776b",
                     size=20_410,
+                ),
+            ),
+            documents=(
+                RemoteFile(
+                    "Greene.Rd.txt",
+                    url=None,
+                    mirror="greene_canada_fca_refugee_leave/Greene.Rd.txt",
+                    sha256="c396503f55595e5b54b95a54e93a8d12479cc11f1e286e2cae57db72a79d4f21",
+                    size=2_123,
+                ),
+                RemoteFile(
+                    "Greene.rda",
+                    url=None,
+                    mirror="greene_canada_fca_refugee_leave/Greene.rda",
+                    sha256="3e055de8803ce338272c7613900237ace4edd2c6e0324adab13c202d84270755",
+                    size=2_578,
                 ),
             ),
             fetch=f"from the Rdatasets site or {_MIRROR}",
