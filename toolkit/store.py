@@ -496,6 +496,9 @@ def _load_checked(folder: Path) -> CaseData:
 
     try:
         meta = json.loads((folder / "meta.json").read_text())
+        recorded = meta.pop("_meta_sha256")
+        if recorded != _meta_digest(meta):
+            raise _CacheDamaged("meta.json checksum mismatch")
         tables = meta.pop("_tables")
         checksums = meta.pop("_sha256")
         if not isinstance(tables, list) or not isinstance(checksums, dict):
@@ -516,6 +519,11 @@ def _load_checked(folder: Path) -> CaseData:
         except Exception as exc:  # checksum matched but the file does not read
             raise _CacheDamaged(f"{path.name} unreadable ({type(exc).__name__})") from None
     return CaseData(**frames, meta=meta)
+
+
+def _meta_digest(meta: dict[str, Any]) -> str:
+    """The sha256 of ``meta`` as canonical JSON (so a flipped bit in meta.json shows)."""
+    return hashlib.sha256(json.dumps(meta, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _clear_leftovers(parent: Path, keep: str) -> None:
@@ -585,6 +593,7 @@ def _write_cache(data: CaseData, parent: Path, folder: Path) -> None:
                 written.append(table)
                 checksums[table] = _sha256(path)
         meta = {**dict(data.meta), "_tables": written, "_sha256": checksums}
+        meta["_meta_sha256"] = _meta_digest(meta)
         write_atomic(staging / "meta.json", json.dumps(meta, default=str))
         os.replace(staging, folder)
     except BaseException:
