@@ -378,3 +378,46 @@ def test_an_interrupted_run_keeps_what_finished(tmp_path):
     assert slow["status"] == "failed" and "interrupted" in slow["error"]
     assert json.loads(fast.read_text())["status"] == "ok"
     assert "interrupted" in (out / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("reports:\n  circuits: [ca9]\n", r"reports.circuits\[0\]: expected a mapping"),
+        ("reports:\n  circuits: 3\n", "reports.circuits: expected a mapping"),
+        ("defaults: [data, demo]\nreports:\n  circuits: {}\n", "defaults: expected a mapping"),
+        ("reports:\n  circuits: []\n", "empty list"),
+        ("reports:\n  ../escape: {}\n", "report name"),
+        ("- just\n- a list\n", "expected a mapping with"),
+        ("reports:\n  circuits: {1: 2}\n", "parameter names must be text"),
+        ("notebooks: [a]\nreports:\n  circuits: {}\n", "notebooks: expected a folder"),
+    ],
+)
+def test_a_malformed_manifest_is_a_clear_error(tmp_path, text, says):
+    (tmp_path / "reports.yml").write_text(text)
+    with pytest.raises(ToolkitError, match=says):
+        load_manifest(tmp_path / "reports.yml")
+
+
+@pytest.mark.parametrize("value", [0, -5, float("nan"), float("inf"), "10", True])
+def test_the_timeout_must_be_a_positive_number(tmp_path, value):
+    with pytest.raises(ToolkitError, match="timeout"):
+        build_reports(ROOT / "reports.yml", out_dir=tmp_path, timeout=value)
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "--timeout", "0"],
+        ["report", "--timeout", "-5"],
+        ["report", "--timeout", "nan"],
+        ["report", "--jobs", "0"],
+        ["fetch", "greene", "--timeout", "-1"],
+    ],
+)
+def test_out_of_range_values_on_the_command_line(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert "greater than 0" in capsys.readouterr().err
