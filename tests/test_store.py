@@ -214,13 +214,15 @@ def test_a_truncated_gzip_with_no_known_checksum_fails_the_fetch(source, tmp_pat
     assert list((tmp_path / "raw" / "fake").iterdir()) == []
 
 
-def test_a_mirror_holding_none_of_the_files_is_an_error(tmp_path, capsys):
+def test_a_mirror_holding_none_of_the_files_is_an_error(tmp_path, capsys, monkeypatch):
     from toolkit.cli import main
 
+    monkeypatch.setenv("APPELLATE_DATA", str(tmp_path / "data"))
     (tmp_path / "mirror").mkdir()
     code = main(["fetch", "idb", "--mirror", str(tmp_path / "mirror")])
     assert code == 1
     assert "holds none of idb's files" in capsys.readouterr().err
+    assert not (tmp_path / "data" / "raw" / "idb").exists()  # nothing made, nothing left
     code = main(["fetch", "greene", "--mirror", str(tmp_path / "no-such-folder")])
     assert code == 1 and "is not a folder" in capsys.readouterr().err
 

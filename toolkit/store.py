@@ -311,7 +311,6 @@ def fetch(
     if not timeout > 0:
         raise FetchError(f"timeout must be a positive number of seconds, not {timeout!r}")
     folder = Path(raw_dir or paths.raw_dir()) / name
-    folder.mkdir(parents=True, exist_ok=True)
     if mirror is not None:
         mirror = Path(mirror)
         if not mirror.is_dir():
@@ -320,6 +319,7 @@ def fetch(
         if not held:
             wanted = ", ".join(f.mirror or f.name for f in files)
             raise FetchError(f"the mirror {mirror} holds none of {name}'s files ({wanted})")
+    folder.mkdir(parents=True, exist_ok=True)
     # the lock sits beside the folder, which holds only data files and the fetch record
     with file_lock(folder.parent / f".{name}.fetch.lock", what=f"fetching {name}"):
         _remove_leftovers(folder)
