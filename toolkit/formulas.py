@@ -71,7 +71,7 @@ def check_formula(formula: str, columns: Iterable[str] | None = None) -> str:
     >>> check_formula("~ __import__('os').system('true')", ["year"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    toolkit.formulas.FormulaError: formula term "__import__('os')..." is not allowed: ...
+    toolkit.formulas.FormulaError: cannot build the model from "~ __import__('os')...": ...
     """
     from patsy import PatsyError
     from patsy.parse_formula import parse_formula
@@ -82,11 +82,14 @@ def check_formula(formula: str, columns: Iterable[str] | None = None) -> str:
     try:
         tree = parse_formula(formula)
     except PatsyError as exc:
-        raise FormulaError(f"cannot parse the formula {formula!r}: {exc}") from None
+        raise FormulaError(f"cannot build the model from {formula!r}: {exc}") from None
     if _count_tildes(tree) > 1:
-        raise FormulaError(f"the formula {formula!r} has more than one '~'")
+        raise FormulaError(f"cannot build the model from {formula!r}: more than one '~'")
     for code in _terms(tree):
-        _check_term(code, known)
+        try:
+            _check_term(code, known)
+        except FormulaError as exc:
+            raise FormulaError(f"cannot build the model from {formula!r}: {exc}") from None
     return formula
 
 
