@@ -449,6 +449,51 @@ def test_a_full_disk_or_a_read_only_folder_keeps_the_previous_report(tiny, tmp_p
         _intact(folder)
 
 
+def test_a_kill_between_the_two_renames_is_repaired(tmp_path):
+    from toolkit.reports import _publish, _recover
+
+    out = tmp_path / "demo" / "r"
+    out.mkdir(parents=True)
+    (out / "summary.json").write_text('{"v": 1}')
+    staging = tmp_path / "demo" / ".r.build-x"
+    staging.mkdir()
+    (staging / "summary.json").write_text('{"v": 2}')
+    os.replace(out, tmp_path / "demo" / ".r.old-999")  # killed here: no report in place
+    _recover(out)
+    assert json.loads((out / "summary.json").read_text()) == {"v": 1}
+    assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == ["r"]
+    staging.mkdir()
+    (staging / "summary.json").write_text('{"v": 2}')
+    _publish(staging, out)
+    assert json.loads((out / "summary.json").read_text()) == {"v": 2}
+    assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == ["r"]
+
+
+def test_the_fetch_record_is_written_as_each_file_lands(tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "a.csv").write_bytes(b"a,1\n")
+    (mirror / "b.csv").write_bytes(b"b,2\n")
+    specs = [RemoteFile(n, url=None, mirror=n) for n in ("a.csv", "b.csv")]
+    raw = tmp_path / "raw"
+    store.fetch("fake", specs, mirror=mirror, raw_dir=raw)
+    (mirror / "a.csv").write_bytes(b"a,changed upstream\n")
+    real = store._fetch_one
+
+    def killed_after_the_first(spec, *args):
+        if spec.name == "b.csv":
+            raise KeyboardInterrupt
+        return real(spec, *args)
+
+    monkeypatch.setattr(store, "_fetch_one", killed_after_the_first)
+    with pytest.raises(KeyboardInterrupt):
+        store.fetch("fake", specs, mirror=mirror, raw_dir=raw)
+    folder = raw / "fake"
+    store.verify_recorded([folder / "a.csv", folder / "b.csv"])  # the record is true
+    record = json.loads((folder / "fetched.json").read_text())["files"]
+    assert sorted(record) == ["a.csv", "b.csv"]
+
+
 def test_a_path_that_is_not_utf8_is_refused_before_anything_runs(tiny, tmp_path):
     out = tmp_path / "caf\udce9"
     with pytest.raises(ToolkitError, match="not valid UTF-8"):

@@ -232,7 +232,14 @@ def plan_jobs(
                 else Path(params["data"]).stem
             )
             out = (out_root / data_slug / f"{name}{suffix}").resolve()
-            bad_path = _not_utf8(out) or _not_utf8(notebook)
+            bad_path = (
+                _not_utf8(out)
+                or _not_utf8(notebook)
+                or next(
+                    (f"{k}: {_not_utf8(str(v))}" for k, v in params.items() if _not_utf8(str(v))),
+                    None,
+                )
+            )
             if bad_path:
                 problems.append(f"{name}: {bad_path}")
                 continue
@@ -260,8 +267,8 @@ def plan_jobs(
     return jobs
 
 
-def _not_utf8(path: Path) -> str | None:
-    """A message when a path cannot be written into a notebook (not valid UTF-8)."""
+def _not_utf8(path: Path | str) -> str | None:
+    """A message when a path (or a parameter) cannot go into a notebook (not valid UTF-8)."""
     try:
         str(path).encode("utf-8")
     except UnicodeEncodeError:

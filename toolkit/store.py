@@ -326,15 +326,28 @@ def fetch(
         record: dict[str, Any] = {
             "source": name,
             "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "files": {},
+            "files": _recorded(folder),
         }
         for spec in files:
             got = _fetch_one(spec, folder, mirror, urls, timeout)
-            if got is not None:
+            if got is not None:  # recorded as each file lands: a kill leaves a true record
                 stored, origin = got
                 record["files"][stored] = {"origin": origin, **file_info(folder / stored)}
-        write_atomic(folder / RECORD, json.dumps(record, indent=2) + "\n")
+                write_atomic(folder / RECORD, json.dumps(record, indent=2) + "\n")
     return folder
+
+
+def _recorded(folder: Path) -> dict[str, Any]:
+    """The fetch record's entries for files still present (an earlier fetch's)."""
+    try:
+        files = json.loads((folder / RECORD).read_text()).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {
+        n: info for n, info in files.items() if isinstance(info, dict) and (folder / n).is_file()
+    }
 
 
 def _fetch_one(
