@@ -526,7 +526,8 @@ def spreadsheet_safe(frame: Any) -> Any:
             if isinstance(out[col].dtype, pd.CategoricalDtype):
                 out[col] = out[col].astype("object")
             out[col] = out[col].map(safe)
-    out.columns = [safe(c) for c in out.columns]
+    if not isinstance(out.columns, pd.MultiIndex):
+        out.columns = [safe(c) for c in out.columns]
     return out
 
 
