@@ -421,3 +421,27 @@ def test_out_of_range_values_on_the_command_line(argv, capsys):
         main(argv)
     assert exit_.value.code == 2
     assert "greater than 0" in capsys.readouterr().err
+
+
+def test_the_index_says_when_the_latest_run_failed_beside_a_previous_report(tmp_path):
+    from toolkit.reports import write_index
+
+    folder = tmp_path / "demo" / "circuits"
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("<html></html>")
+    summary = {
+        "status": "ok",
+        "headline": {"overall_rate": 0.25},
+        "data_fingerprint": "abc",
+        "last_run": {"status": "failed", "error": "timed out after 5 s", "at": "2026-11-28"},
+    }
+    (folder / "summary.json").write_text(json.dumps(summary))
+    page = write_index(tmp_path).read_text()
+    assert "the latest run (2026-11-28) failed: timed out after 5 s" in page
+    assert "this is the previous complete report" in page and "0.250" in page
+    before = (tmp_path / "index.html").stat().st_mtime_ns
+    time.sleep(0.01)
+    write_index(tmp_path)  # nothing changed: nothing written
+    assert (tmp_path / "index.html").stat().st_mtime_ns == before
+    (folder / "summary.json").write_text("{not json")  # a damaged summary is left out
+    assert "circuits" not in write_index(tmp_path).read_text()
