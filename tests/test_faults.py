@@ -352,6 +352,7 @@ def test_killing_the_runner_kills_its_notebooks_and_keeps_the_good_report(tiny, 
     first = build_reports(tiny, out_dir=out)
     assert [r.status for r in first] == ["ok"]
     folder = out / "demo" / "tiny"
+    assert folder.stat().st_mode & 0o777 == 0o755
     before = _intact(folder)
     env = {**os.environ, "APPELLATE_REPORTS": str(out), "APPELLATE_TEST_PAUSE": "60"}
     runner = subprocess.Popen(

@@ -324,7 +324,9 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 def _staging(job: Job) -> Path:
-    return Path(tempfile.mkdtemp(dir=job.out.parent, prefix=f".{job.out.name}.build-"))
+    staging = Path(tempfile.mkdtemp(dir=job.out.parent, prefix=f".{job.out.name}.build-"))
+    staging.chmod(0o755)  # readable like any report folder once it is renamed into place
+    return staging
 
 
 def _run_subprocess(job: Job, timeout: float, kernel: str) -> JobResult:

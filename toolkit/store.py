@@ -597,6 +597,7 @@ def cached(
 def _write_cache(data: CaseData, parent: Path, folder: Path) -> None:
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=".build."))
     try:
+        staging.chmod(0o755)
         written, checksums = [], {}
         for table in TABLES:
             frame = getattr(data, table)
