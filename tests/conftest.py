@@ -44,7 +44,7 @@ def mirror() -> Path:
 @pytest.fixture(scope="session")
 def real_raw(mirror, tmp_path_factory) -> Path:
     """Every reference source fetched from the mirror into a fresh data folder."""
-    from toolkit.store import fetch
+    from toolkit.sources import fetch
 
     data = tmp_path_factory.mktemp("appellate-data")
     for name in ("scdb", "songer", "auburn", "fjc_judges", "greene"):

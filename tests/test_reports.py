@@ -384,3 +384,70 @@ def test_an_interrupted_run_keeps_what_finished(tmp_path):
     assert slow["status"] == "failed" and "interrupted" in slow["error"]
     assert json.loads(fast.read_text())["status"] == "ok"
     assert "interrupted" in (out / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("reports:\n  circuits: [ca9]\n", r"reports.circuits\[0\]: expected a mapping"),
+        ("reports:\n  circuits: 3\n", "reports.circuits: expected a mapping"),
+        ("defaults: [data, demo]\nreports:\n  circuits: {}\n", "defaults: expected a mapping"),
+        ("reports:\n  circuits: []\n", "empty list"),
+        ("reports:\n  ../escape: {}\n", "report name"),
+        ("- just\n- a list\n", "expected a mapping with"),
+        ("reports:\n  circuits: {1: 2}\n", "parameter names must be text"),
+        ("notebooks: [a]\nreports:\n  circuits: {}\n", "notebooks: expected a folder"),
+    ],
+)
+def test_a_malformed_manifest_is_a_clear_error(tmp_path, text, says):
+    (tmp_path / "reports.yml").write_text(text)
+    with pytest.raises(ToolkitError, match=says):
+        load_manifest(tmp_path / "reports.yml")
+
+
+@pytest.mark.parametrize("value", [0, -5, float("nan"), float("inf"), "10", True])
+def test_the_timeout_must_be_a_positive_number(tmp_path, value):
+    with pytest.raises(ToolkitError, match="timeout"):
+        build_reports(ROOT / "reports.yml", out_dir=tmp_path, timeout=value)
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "--timeout", "0"],
+        ["report", "--timeout", "-5"],
+        ["report", "--timeout", "nan"],
+        ["report", "--jobs", "0"],
+        ["fetch", "greene", "--timeout", "-1"],
+    ],
+)
+def test_out_of_range_values_on_the_command_line(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert "greater than 0" in capsys.readouterr().err
+
+
+def test_the_index_says_when_the_latest_run_failed_beside_a_previous_report(tmp_path):
+    from toolkit.reports import write_index
+
+    folder = tmp_path / "demo" / "circuits"
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("<html></html>")
+    summary = {
+        "status": "ok",
+        "headline": {"overall_rate": 0.25},
+        "data_fingerprint": "abc",
+        "last_run": {"status": "failed", "error": "timed out after 5 s", "at": "2026-11-28"},
+    }
+    (folder / "summary.json").write_text(json.dumps(summary))
+    page = write_index(tmp_path).read_text()
+    assert "the latest run (2026-11-28) failed: timed out after 5 s" in page
+    assert "this is the previous complete report" in page and "0.250" in page
+    before = (tmp_path / "index.html").stat().st_mtime_ns
+    time.sleep(0.01)
+    write_index(tmp_path)  # nothing changed: nothing written
+    assert (tmp_path / "index.html").stat().st_mtime_ns == before
+    (folder / "summary.json").write_text("{not json")  # a damaged summary is left out
+    assert "circuits" not in write_index(tmp_path).read_text()

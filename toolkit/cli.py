@@ -115,9 +115,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from toolkit.store import fetch
+    from toolkit.sources import fetch
 
-    folder = fetch(args.name, mirror=args.mirror, timeout=args.timeout)
+    try:
+        folder = fetch(args.name, mirror=args.mirror, timeout=args.timeout)
+    except KeyboardInterrupt:
+        print(
+            f"interrupted: the fetch of {args.name} stopped; files already complete are kept "
+            "and no partial file is left",
+            file=sys.stderr,
+        )
+        return 130
     record = json.loads((folder / "fetched.json").read_text())
     for name, info in record["files"].items():
         print(
@@ -128,7 +136,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_datasets(args: argparse.Namespace) -> int:
-    from toolkit.store import datasets
+    from toolkit.sources import datasets
 
     rows = datasets()
     print(f"{'source':<12} {'present':<8} {'fingerprint':<17} {'release':<40} description")
@@ -240,6 +248,22 @@ def _cmd_replicate(args: argparse.Namespace) -> int:
     return 1 if len(bad) else 0
 
 
+def _positive(kind: type) -> Any:
+    """An argparse type: a number of ``kind`` greater than zero."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
+        if not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"expected a number greater than 0, not {text}")
+        return value
+
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appellate",
@@ -302,7 +326,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="source name (see `appellate datasets`)")
     p.add_argument("--mirror", help="a local folder holding the files (no network)")
     p.add_argument(
-        "--timeout", type=float, default=60.0, help="seconds before a stalled download fails"
+        "--timeout",
+        type=_positive(float),
+        default=60.0,
+        help="seconds before a stalled download fails",
     )
     p.set_defaults(func=_cmd_fetch)
 
@@ -327,11 +354,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--only", action="append", metavar="REPORT", help="build only this report (repeatable)"
     )
-    p.add_argument("--jobs", type=int, help="notebooks run at once (default: number of cores)")
+    p.add_argument(
+        "--jobs", type=_positive(int), help="notebooks run at once (default: number of cores)"
+    )
     p.add_argument("--force", action="store_true", help="run unchanged reports again")
     p.add_argument(
         "--timeout",
-        type=float,
+        type=_positive(float),
         default=900.0,
         help="seconds one notebook may run before it is stopped (default 900)",
     )
@@ -465,11 +494,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ToolkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader went away (`appellate validate ... | head`)
+        try:  # stop Python's own flush at exit from failing on the closed pipe
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141  # what a shell reports for a command ended by SIGPIPE
     except KeyboardInterrupt:
-        print(
-            "interrupted: finished reports are kept; the others are marked interrupted",
-            file=sys.stderr,
-        )
+        if args.command == "report":
+            message = "interrupted: finished reports are kept; the others are marked interrupted"
+        else:
+            message = f"interrupted: `appellate {args.command}` stopped before it finished"
+        print(message, file=sys.stderr)
         return 130
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ToolkitError
+from toolkit.formulas import check_formula
 from toolkit.outcomes import Rule, get_rule
 from toolkit.rates import _as_list, flagged_cases, reversal_rates
 from toolkit.schema import CaseData
@@ -126,6 +127,7 @@ def fit_reversal_model(
     formula = formula.strip()
     if formula.startswith("~"):
         formula = "reversed ~ " + formula[1:].strip()
+    check_formula(formula, cases.columns)  # before patsy evaluates any of it
     frame = cases.copy()
     frame["reversed"] = frame["reversed"].astype("float64")
     for col in frame.columns:  # patsy treats categoricals well, nullable dtypes less so

@@ -198,16 +198,12 @@ def data_fingerprint(data: str, mapping: str | None = None) -> str:
     A source name covers the source's files (the demo folder, or the fetched raw files); a
     path covers the file, its mapping, and the files a mapping names.
     """
-    from toolkit import paths
-    from toolkit.sources import SOURCES
+    from toolkit.sources import SOURCES, source_files
     from toolkit.store import fingerprint
 
     files: list[Path] = []
-    if data == "demo":
-        files = [p for p in paths.demo_dir().iterdir() if p.is_file()]
-    elif data in SOURCES:
-        folder = paths.raw_dir() / data
-        files = [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+    if data in SOURCES:  # the data files only, as `appellate datasets` fingerprints them
+        files = source_files(data)
     else:
         files = [Path(data)]
         for m in (mapping, data):
@@ -473,7 +469,7 @@ class Report:
 
         folder = self.out / "tables"
         folder.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(folder / f"{name}.csv", index=False)
+        spreadsheet_safe(frame).to_csv(folder / f"{name}.csv", index=False)
         self.tables.append(name)
         shown = frame.copy()
         for col in shown.columns:
@@ -590,6 +586,43 @@ def tool_versions() -> dict[str, str | None]:
         except metadata.PackageNotFoundError:
             found[name] = None
     return found
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""Text cells starting with these are formulas to a spreadsheet: CSV tables quote them."""
+
+
+def spreadsheet_safe(frame: Any) -> Any:
+    """A copy of ``frame`` whose text cells and headers cannot run as spreadsheet formulas.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    apostrophe (the usual defence against CSV injection: ``=HYPERLINK(...)`` in a judge id
+    shows as text). Numbers are left alone, so ``-0.5`` stays a number.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spreadsheet_safe(pd.DataFrame({"judge": ["=cmd|' /C calc'!A0", "Smith"], "d": [-1, 2]}))
+                     judge  d
+    0  '=cmd|' /C calc'!A0 -1
+    1                Smith  2
+    """
+    import pandas as pd
+
+    def safe(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
+
+    out = frame.copy()
+    for col in out.columns:
+        if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])):
+            if isinstance(out[col].dtype, pd.CategoricalDtype):
+                out[col] = out[col].astype("object")
+            out[col] = out[col].map(safe)
+    if not isinstance(out.columns, pd.MultiIndex):
+        out.columns = [safe(c) for c in out.columns]
+    return out
 
 
 def _jsonable(value: Any) -> Any:

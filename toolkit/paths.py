@@ -122,7 +122,7 @@ def manifest_path() -> Path:
 
 
 def report_folder(data: str, mapping: str | None = None) -> str:
-    """The folder name of a dataset's reports: a known source keeps its name (``demo``); a
+    """The folder name of a dataset's reports: a source's name stays as it is (``demo``); a
     file gets its source name plus a short fingerprint of its location, so two files called
     ``cases.csv`` (or two mappings called ``mapping.yaml``) never share a folder.
 
@@ -134,10 +134,8 @@ def report_folder(data: str, mapping: str | None = None) -> str:
     >>> a.startswith("cases-") and a != b
     True
     """
-    from toolkit.sources import SOURCES
-
-    if data in SOURCES:
-        return data
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", data) and not Path(data).exists():
+        return data  # a source's name (a file path has a folder or a suffix)
     path = Path(data).expanduser().resolve()
     name = path.stem
     for candidate in (mapping, data):

@@ -17,28 +17,44 @@ source name, or a file's source name plus a fingerprint of its location; see
 
 Every notebook runs in its own process (``python -m toolkit.reports``), so a per-notebook
 timeout can stop it and its kernel cleanly, and one failure never takes the others down. A
-report whose notebook, parameters, data fingerprint and package are unchanged is not run again.
+report whose notebook, parameters, data fingerprint and package are unchanged, and whose
+executed notebook and page are intact (their sha256 is in ``summary.json``), is not run again.
+
+Crash safety: a report is built in a hidden folder beside its own (``.<report>.build-*``) and
+renamed into place only when complete, and every file the runner writes goes through a
+temporary name, so a kill, a timeout or a full disk never replaces a good report with a broken
+one: the previous report stays, and its ``summary.json`` records that the latest run failed
+(``last_run``). Each report folder has a lock (``.<report>.lock`` beside it, holding the
+runner's pid): a second runner refuses with a clear message instead of building the same
+report twice, and the next run removes what a killed runner left. Notebook processes die with
+the runner.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
+import math
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ToolkitError
+from toolkit.store import LockBusyError, file_lock, write_atomic
 
 __all__ = [
     "Job",
@@ -87,7 +103,14 @@ class JobResult:
 
 
 def load_manifest(path: str | Path) -> dict[str, Any]:
-    """Read ``reports.yml``: ``defaults`` and ``reports`` (name -> dict or list of dicts)."""
+    """Read ``reports.yml``: ``defaults`` and ``reports`` (name -> dict or list of dicts).
+
+    Raises
+    ------
+    ToolkitError
+        Naming every malformed part (a parameter set that is not a mapping, ``defaults:`` as a
+        list, a report name that cannot be a folder name ...).
+    """
     import yaml
 
     path = Path(path)
@@ -95,13 +118,21 @@ def load_manifest(path: str | Path) -> dict[str, Any]:
         manifest = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise ToolkitError(f"report manifest not found: {path}") from None
+    except UnicodeDecodeError:
+        raise ToolkitError(f"report manifest {path} is not UTF-8 text") from None
     except yaml.YAMLError as exc:
         raise ToolkitError(f"report manifest {path} is not valid YAML: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise ToolkitError(
+            f"{path}: expected a mapping with 'defaults:' and 'reports:', "
+            f"not a {type(manifest).__name__}"
+        )
     if not isinstance(manifest.get("reports"), dict) or not manifest["reports"]:
         raise ToolkitError(f"{path}: expected a 'reports:' mapping of report names")
-    unknown = sorted(set(manifest) - {"defaults", "reports", "notebooks"})
+    unknown = sorted(str(k) for k in set(manifest) - {"defaults", "reports", "notebooks"})
     if unknown:
         raise ToolkitError(f"{path}: unknown key(s) {', '.join(unknown)}")
+    _check_manifest(path, manifest)
     manifest["_dir"] = path.parent
     return manifest
 
@@ -158,6 +189,39 @@ def find_notebook(name: str, folder: str | Path | None = None) -> Path:
     raise ToolkitError(
         f"{name}: notebook not found (looked in {', '.join(str(c.parent) for c in candidates)})"
     )
+
+
+def _check_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
+    """The shapes a manifest must have, each problem named (not a traceback later)."""
+    problems = []
+    defaults = manifest.get("defaults")
+    if defaults is not None and not isinstance(defaults, dict):
+        problems.append(
+            "defaults: expected a mapping of parameter names to values, "
+            f"not a {type(defaults).__name__}"
+        )
+    elif defaults and any(not isinstance(k, str) for k in defaults):
+        problems.append("defaults: parameter names must be text")
+    notebooks = manifest.get("notebooks")
+    if notebooks is not None and not isinstance(notebooks, str):
+        problems.append(f"notebooks: expected a folder path, not {notebooks!r}")
+    for name, sets in manifest["reports"].items():
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
+            problems.append(f"report name {name!r}: expected letters, digits, _ . or -")
+            continue
+        if isinstance(sets, list) and not sets:
+            problems.append(f"reports.{name}: an empty list builds nothing; use {{}}")
+        for i, one in enumerate(sets if isinstance(sets, list) else [sets]):
+            where = f"reports.{name}" + (f"[{i}]" if isinstance(sets, list) else "")
+            if one is not None and not isinstance(one, dict):
+                problems.append(
+                    f"{where}: expected a mapping of parameters ({{}} for the defaults), "
+                    f"not {one!r}"
+                )
+            elif one and any(not isinstance(k, str) for k in one):
+                problems.append(f"{where}: parameter names must be text")
+    if problems:
+        raise ToolkitError(f"{path} is malformed:\n  - " + "\n  - ".join(problems))
 
 
 def _slug(value: Any) -> str:
@@ -247,6 +311,25 @@ def plan_jobs(
             )
             data_slug = paths.report_folder(params["data"], params["mapping"])
             out = (out_root / data_slug / f"{name}{suffix}").resolve()
+            bad_path = (
+                _not_utf8(out)
+                or _not_utf8(notebook)
+                or next(
+                    (f"{k}: {_not_utf8(str(v))}" for k, v in params.items() if _not_utf8(str(v))),
+                    None,
+                )
+            )
+            if bad_path:
+                problems.append(f"{name}: {bad_path}")
+                continue
+            if params.get("formula") is not None:  # its shape, before any kernel starts
+                from toolkit.formulas import check_formula
+
+                try:
+                    check_formula(params["formula"])
+                except ToolkitError as exc:
+                    problems.append(f"{name} {overrides or ''}: {exc}")
+                    continue
             params["output_dir"] = str(out)
             fp_key = (params["data"], params["mapping"])
             if fp_key not in fingerprints:
@@ -263,14 +346,41 @@ def plan_jobs(
     return jobs
 
 
-def _unchanged(job: Job) -> dict[str, Any] | None:
-    path = job.out / "summary.json"
+def _not_utf8(path: Path | str) -> str | None:
+    """A message when a path (or a parameter) cannot go into a notebook (not valid UTF-8)."""
     try:
-        summary = json.loads(path.read_text())
-    except (OSError, ValueError):
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return (
+            f"the path {shown} is not valid UTF-8, which notebooks and HTML pages need; "
+            "use a folder whose name is valid UTF-8 (APPELLATE_REPORTS or the manifest's folder)"
+        )
+    return None
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
         return None
+
+
+def _intact(folder: Path, summary: Mapping[str, Any]) -> bool:
+    """The executed notebook and the page are the ones ``summary.json`` was written with."""
+    notebook = summary.get("executed_notebook")
+    return (
+        isinstance(notebook, str)
+        and summary.get("executed_sha256") is not None
+        and _sha256(folder / notebook) == summary.get("executed_sha256")
+        and _sha256(folder / "index.html") == summary.get("html_sha256")
+    )
+
+
+def _unchanged(job: Job) -> dict[str, Any] | None:
+    summary = _read_summary(job.out)
     ok = summary.get("build_key") == job.key and summary.get("status") in ("ok", "skipped")
-    return summary if ok and (job.out / "index.html").exists() else None
+    return summary if ok and _intact(job.out, summary) else None
 
 
 INTERRUPTED = "interrupted before it finished"
@@ -299,73 +409,141 @@ def _kill(proc: subprocess.Popen) -> None:
         pass
 
 
+def _staging(job: Job) -> Path:
+    staging = Path(tempfile.mkdtemp(dir=job.out.parent, prefix=f".{job.out.name}.build-"))
+    staging.chmod(0o755)  # readable like any report folder once it is renamed into place
+    return staging
+
+
 def _run_subprocess(job: Job, timeout: float, kernel: str) -> JobResult:
     start = time.perf_counter()
+    with _LOCK:
+        if _STOP.is_set():
+            return JobResult(job, "failed", 0.0, INTERRUPTED)
+    try:
+        staging = _staging(job)
+    except OSError as exc:
+        error = f"cannot write in {job.out.parent}: {exc.strerror or exc}"
+        return JobResult(job, "failed", 0.0, error)
     spec = json.dumps(
         {
             "notebook": str(job.notebook),
-            "out": str(job.out),
+            "out": str(staging),
+            "final": str(job.out),
             "parameters": job.parameters,
             "key": job.key,
             "kernel": kernel,
             "report": job.report,
+            "runner": os.getpid(),
         }
     )
-    job.out.mkdir(parents=True, exist_ok=True)
-    with _LOCK:
-        if _STOP.is_set():
-            return JobResult(job, "failed", 0.0, INTERRUPTED)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "toolkit.reports", "--run-one", spec],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,  # its own process group: kernel included, killed together
-            env={**os.environ, **_single_threaded(), **_project_env()},
-        )
-        _RUNNING[proc.pid] = proc
     try:
-        output, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill(proc)
-        proc.communicate()
-        error = f"timed out after {timeout:.0f} s"
-        _write_failure(job, error, time.perf_counter() - start)
-        return JobResult(job, "failed", time.perf_counter() - start, error)
-    finally:
         with _LOCK:
-            _RUNNING.pop(proc.pid, None)
-    seconds = time.perf_counter() - start
-    if _STOP.is_set():
-        return JobResult(job, "failed", seconds, INTERRUPTED)
-    summary = _read_summary(job)
+            if _STOP.is_set():
+                return JobResult(job, "failed", 0.0, INTERRUPTED)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "toolkit.reports", "--run-one", spec],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,  # its own process group, killed together on timeout
+                env={**os.environ, **_single_threaded(), **_project_env()},
+            )
+            _RUNNING[proc.pid] = proc
+        try:
+            output, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            proc.communicate()
+            error = f"timed out after {timeout:g} s"
+            _record_failure(job, error, time.perf_counter() - start)
+            return JobResult(
+                job, "failed", time.perf_counter() - start, error, _read_summary(job.out)
+            )
+        finally:
+            with _LOCK:
+                _RUNNING.pop(proc.pid, None)
+        seconds = time.perf_counter() - start
+        if _STOP.is_set():
+            return JobResult(job, "failed", seconds, INTERRUPTED)
+        summary = _read_summary(staging)
+        if "executed_sha256" not in summary:  # the child died before it finished its work
+            error = (output or "").strip()[-2000:] or f"exit {proc.returncode}"
+            _record_failure(job, error, seconds)
+            return JobResult(job, "failed", seconds, error, _read_summary(job.out))
+        try:
+            _publish(staging, job.out)
+        except OSError as exc:
+            error = f"cannot put the report in place: {exc.strerror or exc}"
+            _record_failure(job, error, seconds)
+            return JobResult(job, "failed", seconds, error, _read_summary(job.out))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    summary = _read_summary(job.out)
     if proc.returncode != 0 or summary.get("status") == "failed":
-        error = summary.get("error") or (output or "").strip()[-2000:] or f"exit {proc.returncode}"
-        if summary.get("status") != "failed":
-            _write_failure(job, error, seconds)
-        return JobResult(job, "failed", seconds, error, _read_summary(job))
+        error = summary.get("error") or f"exit {proc.returncode}"
+        return JobResult(job, "failed", seconds, error, summary)
     return JobResult(job, summary.get("status", "ok"), seconds, None, summary)
 
 
-def _read_summary(job: Job) -> dict[str, Any]:
+def _publish(staging: Path, out: Path) -> None:
+    """Put a complete report in place of the previous one (two renames; see :func:`_recover`)."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.replace(out, old)
+    os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Undo what a killed runner left beside ``out`` (called under the folder's lock)."""
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    previous = sorted(
+        parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    if previous and not out.exists():  # killed between the two renames of _publish
+        os.replace(previous.pop(0), out)
+    for leftover in [*previous, *parent.glob(f".{out.name}.build-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _read_summary(folder: Path) -> dict[str, Any]:
     try:
-        return json.loads((job.out / "summary.json").read_text())
+        summary = json.loads((folder / "summary.json").read_text())
     except (OSError, ValueError):
         return {}
+    return summary if isinstance(summary, dict) else {}
 
 
-def _write_failure(job: Job, error: str, seconds: float) -> None:
-    summary = _read_summary(job)
-    summary.update(
-        report=job.report,
-        status="failed",
-        error=error,
-        parameters=job.parameters,
-        build_key=None,
-        seconds=round(seconds, 2),
-    )
-    job.out.mkdir(parents=True, exist_ok=True)
-    (job.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+def _record_failure(job: Job, error: str, seconds: float) -> None:
+    """Say that a run failed without a complete report.
+
+    A previous complete report stays as it is, with ``last_run`` saying the latest run
+    failed; without one, ``summary.json`` says failed.
+    """
+    summary = _read_summary(job.out)
+    attempt = {
+        "status": "failed",
+        "error": error,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(seconds, 2),
+    }
+    if summary.get("status") in ("ok", "skipped") and _intact(job.out, summary):
+        summary["last_run"] = attempt
+    else:
+        summary = {
+            "report": job.report,
+            "status": "failed",
+            "error": error,
+            "parameters": job.parameters,
+            "build_key": None,
+            "seconds": round(seconds, 2),
+        }
+    with contextlib.suppress(OSError):  # a full disk: the run's result still says failed
+        job.out.mkdir(parents=True, exist_ok=True)
+        write_atomic(job.out / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")
 
 
 def _kernel_name() -> str:
@@ -373,6 +551,39 @@ def _kernel_name() -> str:
 
     specs = KernelSpecManager().find_kernel_specs()
     return "appellate" if "appellate" in specs else "python3"
+
+
+def _lock_folders(stack: contextlib.ExitStack, todo: Sequence[Job]) -> None:
+    """Take every report folder's lock and repair what a killed runner left, or refuse."""
+    busy = []
+    for job in todo:
+        try:
+            job.out.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(
+                file_lock(job.out.parent / f".{job.out.name}.lock", wait=False, what=f"{job.label}")
+            )
+            _recover(job.out)
+        except LockBusyError as exc:
+            busy.append(str(exc))
+        except OSError as exc:
+            raise ToolkitError(
+                f"cannot write the reports in {job.out.parent}: {exc.strerror or exc}"
+            ) from None
+    if busy:
+        raise ToolkitError(
+            "another report runner is building the same reports; nothing was run:\n  - "
+            + "\n  - ".join(busy)
+        )
+
+
+def _tidy(jobs: Sequence[Job]) -> None:
+    """Remove what a killed runner left beside reports that need no run (when free)."""
+    for job in jobs:
+        if not any(job.out.parent.glob(f".{job.out.name}.*-*")):
+            continue
+        lock = job.out.parent / f".{job.out.name}.lock"
+        with contextlib.suppress(LockBusyError, OSError), file_lock(lock, wait=False):
+            _recover(job.out)
 
 
 def build_reports(
@@ -402,7 +613,7 @@ def build_reports(
     force
         Run again even the reports that are unchanged.
     timeout
-        Seconds one notebook may take before it is stopped and marked failed.
+        Seconds one notebook may take before it is stopped and marked failed (> 0).
     out_dir
         Where to write; default ``reports/``.
     progress
@@ -410,9 +621,24 @@ def build_reports(
     settings
         Parameters for every report (``appellate report --set NAME=VALUE``), checked like
         the manifest's.
+
+    Raises
+    ------
+    ToolkitError
+        For a bad manifest or parameters, a timeout or job count out of range, a reports
+        folder that cannot be written, or reports another runner is building.
     """
     from toolkit import paths
 
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not (timeout > 0 and math.isfinite(timeout))
+    ):
+        raise ToolkitError(f"timeout: expected a number of seconds greater than 0, not {timeout!r}")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ToolkitError(f"jobs: expected a whole number of at least 1, not {jobs!r}")
+    root = Path(out_dir) if out_dir else paths.reports_dir()
     plan = plan_jobs(
         load_manifest(manifest),
         data=data,
@@ -433,36 +659,52 @@ def build_reports(
         else:
             todo.append(job)
     # longest first (by the last run's time), so the slowest notebook does not start last
-    todo.sort(key=lambda job: -float(_read_summary(job).get("seconds") or 1e9))
-    if todo:
-        kernel = _kernel_name()
-        workers = max(1, jobs or os.cpu_count() or 1)
-        _STOP.clear()
-        pool = ThreadPoolExecutor(max_workers=workers)
-        futures = [pool.submit(_run_subprocess, job, timeout, kernel) for job in todo]
-        try:
-            for future in as_completed(futures):
-                result = future.result()
-                results.append(result)
-                if progress:
-                    progress(result, len(results), len(plan))
-        except BaseException:  # Ctrl-C: stop every notebook, keep what finished, say so
-            _STOP.set()
-            with _LOCK:
-                for proc in _RUNNING.values():
-                    _kill(proc)
-            pool.shutdown(wait=True, cancel_futures=True)
-            finished = {r.job.out for r in results if r.error != INTERRUPTED}
-            for job in todo:  # a notebook may have finished as the interrupt came
-                if job.out not in finished and _unchanged(job) is None:
-                    _write_failure(job, INTERRUPTED, 0.0)
-            write_index(Path(out_dir) if out_dir else paths.reports_dir())
-            raise
-        pool.shutdown(wait=True)
+    todo.sort(key=lambda job: -float(_read_summary(job.out).get("seconds") or 1e9))
+    _tidy([job for job in plan if job not in todo])
+    with contextlib.ExitStack() as locks:
+        _lock_folders(locks, todo)
+        if todo:
+            _run_all(todo, plan, results, jobs, timeout, progress, root)
     order = {job.out: i for i, job in enumerate(plan)}
     results.sort(key=lambda r: order[r.job.out])
-    write_index(Path(out_dir) if out_dir else paths.reports_dir())
+    write_index(root)
     return results
+
+
+def _run_all(
+    todo: Sequence[Job],
+    plan: Sequence[Job],
+    results: list[JobResult],
+    jobs: int | None,
+    timeout: float,
+    progress: Any,
+    root: Path,
+) -> None:
+    kernel = _kernel_name()
+    workers = max(1, jobs or os.cpu_count() or 1)
+    _STOP.clear()
+    pool = ThreadPoolExecutor(max_workers=workers)
+    futures = [pool.submit(_run_subprocess, job, timeout, kernel) for job in todo]
+    try:
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            if progress:
+                progress(result, len(results), len(plan))
+    except BaseException:  # Ctrl-C: stop every notebook, keep what finished, say so
+        _STOP.set()
+        with _LOCK:
+            for proc in _RUNNING.values():
+                _kill(proc)
+        pool.shutdown(wait=True, cancel_futures=True)
+        finished = {r.job.out for r in results if r.error != INTERRUPTED}
+        for job in todo:  # a notebook may have finished as the interrupt came
+            if job.out not in finished and _unchanged(job) is None:
+                _record_failure(job, INTERRUPTED, 0.0)
+        with contextlib.suppress(OSError, ToolkitError):
+            write_index(root)
+        raise
+    pool.shutdown(wait=True)
 
 
 # ------------------------------------------------------------------ one notebook, in a child
@@ -473,13 +715,38 @@ def _is_kernel_start_error(exc: BaseException) -> bool:
     return any(marker in text for marker in _KERNEL_START_ERRORS)
 
 
+def _die_with_parent(parent: int | None) -> None:
+    """Ask Linux to kill this process when the runner dies (even by ``kill -9``).
+
+    The kernel follows: ipykernel exits when its parent (this process) is gone.
+    """
+    if parent is None or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the runner died before the request took effect
+        os._exit(1)
+
+
 def run_one(spec: Mapping[str, Any]) -> int:
-    """Execute one notebook with papermill and convert it to HTML (runs in a child process)."""
+    """Execute one notebook with papermill and convert it to HTML (runs in a child process).
+
+    Everything is written into ``spec["out"]`` (a staging folder the runner renames into
+    place); paths in the executed notebook and ``summary.json`` name ``spec["final"]``.
+    """
+    _die_with_parent(spec.get("runner"))
     import papermill as pm
 
     out = Path(spec["out"])
+    final = str(spec.get("final") or out)
     notebook = Path(spec["notebook"])
     executed = out / notebook.name
+    parameters = {**spec["parameters"], "output_dir": str(out)}
     start = time.perf_counter()
     error = None
     for attempt in range(KERNEL_RETRIES + 1):
@@ -487,7 +754,7 @@ def run_one(spec: Mapping[str, Any]) -> int:
             pm.execute_notebook(
                 str(notebook),
                 str(executed),
-                parameters=dict(spec["parameters"]),
+                parameters=parameters,
                 kernel_name=spec["kernel"],
                 progress_bar=False,
                 cwd=str(notebook.parent),
@@ -504,12 +771,13 @@ def run_one(spec: Mapping[str, Any]) -> int:
                 break
             time.sleep(0.5 * (attempt + 1))
     seconds = time.perf_counter() - start
-    summary: dict[str, Any] = {}
-    try:
-        summary = json.loads((out / "summary.json").read_text())
-    except (OSError, ValueError):
-        summary = {"report": spec["report"], "parameters": spec["parameters"]}
+    summary = _read_summary(out) or {"report": spec["report"]}
+    summary["parameters"] = dict(spec["parameters"])
     if executed.exists():
+        try:
+            _name_final_folder(executed, str(out), final)
+        except (OSError, ValueError) as exc:
+            error = error or f"cannot read the executed notebook: {type(exc).__name__}: {exc}"
         try:
             _to_html(executed, out / "index.html", summary, error)
         except Exception as exc:  # the notebook result stands; say the HTML failed
@@ -522,11 +790,33 @@ def run_one(spec: Mapping[str, Any]) -> int:
         error=error,
         build_key=None if error else spec["key"],
         executed_notebook=executed.name,
+        executed_sha256=_sha256(executed),
+        html_sha256=_sha256(out / "index.html"),
         seconds=round(seconds, 2),
         attempts=attempt + 1,
     )
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    write_atomic(out / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")
     return 1 if error else 0
+
+
+def _name_final_folder(executed: Path, staging: str, final: str) -> None:
+    """The executed notebook's injected parameters name the report's folder, not the staging."""
+    if staging == final:
+        return
+    text = executed.read_text(encoding="utf-8")
+    nb = json.loads(text)
+    changed = False
+    for cell in nb.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            joined = "".join(source) if isinstance(source, list) else source
+            for quoted in (json.dumps(staging), repr(staging)):
+                final_quoted = json.dumps(final) if quoted.startswith('"') else repr(final)
+                joined = joined.replace(quoted, final_quoted)
+            cell["source"] = joined
+            changed = True
+    if changed:
+        write_atomic(executed, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
 def _to_html(executed: Path, target: Path, summary: Mapping[str, Any], error: str | None) -> None:
@@ -551,21 +841,28 @@ def _to_html(executed: Path, target: Path, summary: Mapping[str, Any], error: st
             "error is shown below.</div>"
         )
         body = body.replace("<main>", "<main>" + banner, 1)
-    target.write_text(body, encoding="utf-8")
+    write_atomic(target, body)
 
 
 # ------------------------------------------------------------------ the index page
 
 
 def write_index(root: Path) -> Path:
-    """Write ``root/index.html`` linking every report found under ``root``."""
+    """Write ``root/index.html`` linking every report found under ``root``.
+
+    The page is written whole (through a temporary name) and only when its content changes,
+    so a run with nothing to do writes nothing.
+
+    Raises
+    ------
+    ToolkitError
+        When the folder cannot be written (read-only, full disk); the previous page stays.
+    """
     rows = []
     for summary_path in sorted(root.glob("*/*/summary.json")):
-        try:
-            summary = json.loads(summary_path.read_text())
-        except ValueError:
-            continue
-        rows.append((summary_path.parent, summary))
+        summary = _read_summary(summary_path.parent)
+        if summary:
+            rows.append((summary_path.parent, summary))
     body = []
     for data in sorted({folder.parent.name for folder, _ in rows}):
         group = [(f, s) for f, s in rows if f.parent.name == data]
@@ -584,7 +881,7 @@ def write_index(root: Path) -> Path:
             "<th>seconds</th><th>data fingerprint</th></tr>"
         )
         for folder, s in group:
-            status = s.get("status", "?")
+            status = str(s.get("status", "?"))
             link = f"{data}/{folder.name}/index.html"
             name = html.escape(folder.name)
             cell = (
@@ -592,7 +889,13 @@ def write_index(root: Path) -> Path:
                 if (folder / "index.html").exists()
                 else name
             )
-            detail = html.escape(s.get("error") or "; ".join(s.get("notes", [])))
+            detail = html.escape(str(s.get("error") or "; ".join(map(str, s.get("notes", [])))))
+            last = s.get("last_run")
+            if isinstance(last, dict) and last.get("status") == "failed":
+                detail = (detail + "<br>" if detail else "") + html.escape(
+                    f"the latest run ({last.get('at', '?')}) failed: {last.get('error')}; "
+                    "this is the previous complete report"
+                )
             headline = ", ".join(
                 f"{html.escape(str(k))}: {html.escape(_fmt(v))}"
                 for k, v in (s.get("headline") or {}).items()
@@ -601,7 +904,7 @@ def write_index(root: Path) -> Path:
                 f'<tr class="{html.escape(status)}"><td>{cell}</td><td>{html.escape(status)}'
                 f"{'<br><small>' + detail + '</small>' if detail else ''}</td>"
                 f"<td>{html.escape(str(s.get('rule', '')))}</td><td><small>{headline}</small></td>"
-                f"<td>{s.get('seconds', '')}</td>"
+                f"<td>{html.escape(str(s.get('seconds', '')))}</td>"
                 f"<td><code>{html.escape(str(s.get('data_fingerprint', '')))}</code></td></tr>"
             )
         body.append("</table>")
@@ -617,9 +920,19 @@ text-align: left; vertical-align: top; }} .failed td {{ background: #fde2e1; }}
 {"".join(body) if body else "<p>No reports yet: run <code>make report</code>.</p>"}
 </body></html>
 """
-    root.mkdir(parents=True, exist_ok=True)
     target = root / "index.html"
-    target.write_text(page, encoding="utf-8")
+    try:
+        if target.read_text(encoding="utf-8") == page:
+            return target
+    except (OSError, ValueError):
+        pass
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, page)
+    except OSError as exc:
+        raise ToolkitError(
+            f"cannot write the index of the reports, {target}: {exc.strerror or exc}"
+        ) from None
     return target
 
 

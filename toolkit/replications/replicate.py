@@ -440,7 +440,7 @@ def replicate(
     publications = load_registry(names, registry)
     raw = Path(raw_dir) if raw_dir is not None else None
     if mirror is not None:
-        from toolkit.store import fetch
+        from toolkit.sources import fetch
 
         needed = {
             f["data"]["source"]

@@ -1,32 +1,102 @@
-"""Data sources: one module per source, each with ``read(...) -> CaseData``.
+"""Data sources: the registry of sources and one reader module per source.
+
+The source contract
+-------------------
+Every source is one :class:`Source` record in :data:`REGISTRY` (``toolkit/sources/registry.py``,
+re-exported here), the one place that says what a
+source is: its name and description, the module whose ``read(...) -> CaseData`` reads it, the
+release, the files it needs (each a :class:`toolkit.store.RemoteFile` with its publisher's
+address, its place in a mirror and the sha256 and size of both copies where known) and how to
+fetch them. Adding a source is one new reader module and one record here. A reader builds its
+result with :func:`toolkit.sources.base.case_data`, which assembles the tables, the ledger and
+the file fingerprints the same way for every source.
+
+The dependencies run one way: readers use the registry, the store (raw files, checksums,
+cache) and the schema; the store receives file lists and knows nothing of sources.
 
 :func:`load` is the one entry point: a source name (``"demo"``), a cases file
 (``"my_cases.xlsx"``, with ``mapping=``), or a mapping file that names its cases file.
+:func:`fetch` gets a source's files; :func:`datasets` lists what is known and present.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from toolkit import paths
 from toolkit.errors import UnknownSourceError
+from toolkit.sources.registry import REGISTRY, SOURCES, Source, source
 
 if TYPE_CHECKING:
     from toolkit.schema import CaseData
 
-__all__ = ["SOURCES", "load"]
+__all__ = ["REGISTRY", "SOURCES", "Source", "datasets", "fetch", "load", "source"]
 
-SOURCES: dict[str, str] = {
-    "demo": "simulated immigration petitions for review (embedded, 8,000 cases)",
-    "scdb": "Supreme Court Database (case- and justice-centered, 1946-)",
-    "songer": "U.S. Courts of Appeals Database (Songer; 1925-1996 and 1997-2002 files)",
-    "fjc_judges": "FJC Biographical Directory of Article III judges",
-    "auburn": "attributes of appeals and district judges, keyed by Songer judge codes",
-    "idb": "FJC Integrated Database, courts of appeals (1971-2007 and 2008- layouts)",
-    "greene": "Canadian Federal Court of Appeal refugee leave decisions, 1990 (384 cases)",
-}
-"""Known source names and what they hold."""
+
+def fetch(
+    name: str,
+    mirror: str | Path | None = None,
+    raw_dir: str | Path | None = None,
+    timeout: float = 60.0,
+    urls: dict[str, str] | None = None,
+) -> Path:
+    """Get a source's raw files into ``data/raw/<name>/`` (see :func:`toolkit.store.fetch`).
+
+    Raises
+    ------
+    toolkit.store.FetchError
+        On any failure; also for a source with nothing to fetch (``demo``).
+    """
+    from toolkit import store
+
+    record = source(name)
+    if not record.files:
+        raise store.FetchError(f"{name!r} has no files to fetch ({record.fetch})")
+    return store.fetch(
+        name, record.files, mirror=mirror, raw_dir=raw_dir, timeout=timeout, urls=urls
+    )
+
+
+def datasets(raw_dir: str | Path | None = None) -> list[dict[str, Any]]:
+    """Every known source: whether its files are present, their release and fingerprint.
+
+    The fingerprint covers the data files only (not the fetch record, locks or leftovers of an
+    interrupted fetch), so it equals the one reports show and survives a re-fetch of the same
+    files.
+    """
+    from toolkit.store import fingerprint
+
+    rows = []
+    for name, record in REGISTRY.items():
+        files = source_files(name, raw_dir)
+        folder = Path(raw_dir or paths.raw_dir()) / name
+        required = [f for f in record.files if f.required]
+        present = bool(files) and all(
+            any((folder / n).exists() for n in f.stored_names) for f in required
+        )
+        if name == "demo":
+            present = True
+        rows.append(
+            {
+                "source": name,
+                "description": record.description,
+                "present": present,
+                "release": record.release,
+                "files": len(files),
+                "fingerprint": fingerprint(files) if present else "",
+            }
+        )
+    return rows
+
+
+def source_files(name: str, raw_dir: str | Path | None = None) -> list[Path]:
+    """The data files behind a source: the demo folder, or the source's fetched raw files."""
+    from toolkit.store import raw_files
+
+    if name == "demo":
+        return sorted(p for p in paths.demo_dir().iterdir() if p.is_file())
+    return raw_files(name, raw_dir)
 
 
 def load(source: str | Path, **options: Any) -> CaseData:
@@ -54,9 +124,8 @@ def load(source: str | Path, **options: Any) -> CaseData:
     ['ca1', 'ca10', 'ca11']
     """
     name = str(source)
-    if name in SOURCES:
-        module = importlib.import_module(f"toolkit.sources.{name}")
-        return module.read(**options)
+    if name in REGISTRY:
+        return REGISTRY[name].read(**options)
     path = Path(source)
     if path.exists():
         from toolkit.sources import coded

@@ -17,26 +17,16 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import ToolkitError
-from toolkit.schema import CaseData, conform, ledger_frame
-from toolkit.sources.base import entry, fetched_folder, find, load_cached, read_table
-from toolkit.store import RemoteFile, file_info
+from toolkit.schema import CaseData, conform
+from toolkit.sources.base import case_data, entry, fetched_folder, find, load_cached, read_table
+from toolkit.sources.registry import REGISTRY
+from toolkit.store import file_info
 
 __all__ = ["FILES", "PARTY", "RELEASE", "read", "read_judges"]
 
-RELEASE = "ICPSR 6796 as distributed with the Songer database"
-FILES = (
-    RemoteFile(
-        "auburn_appct_stata.dta",
-        url=None,
-        mirror="appeals_judges_attributes_auburn/auburn_appct_stata.dta",
-    ),
-    RemoteFile(
-        "auburn_district_w_songer_codes.dta",
-        url=None,
-        mirror="appeals_judges_attributes_auburn/auburn_district_w_songer_codes.dta",
-        required=False,
-    ),
-)
+RELEASE = REGISTRY["auburn"].release
+FILES = REGISTRY["auburn"].files
+"""The files this reader needs (declared, with checksums, in :data:`toolkit.sources.REGISTRY`)."""
 PARTY = {0: "republican", 1: "democratic"}
 """Party codes; every other code is ``other``."""
 
@@ -120,17 +110,8 @@ def read(raw_dir: str | Path | None = None, cache: bool = True) -> CaseData:
     def build() -> CaseData:
         judges, ledger, rows_read, info = read_judges(raw_dir)
         cases = conform(pd.DataFrame(columns=["case_id", "source", "outcome", "weight"]), "cases")
-        return CaseData(
-            cases=cases,
-            judges=judges,
-            ledger=ledger_frame(ledger),
-            meta={
-                "source": "auburn",
-                "release": RELEASE,
-                "files": info,
-                "rows_read": rows_read,
-                "notes": [],
-            },
+        return case_data(
+            "auburn", cases=cases, judges=judges, ledger=ledger, files=info, rows_read=rows_read
         )
 
     return load_cached("auburn", build, files, cache)

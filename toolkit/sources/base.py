@@ -1,18 +1,32 @@
 """What the readers of the standard databases share: finding fetched files, code tables,
-ledger entries and the cache."""
+ledger entries, the one way a reader assembles its :class:`~toolkit.schema.CaseData`
+(:func:`case_data`), and the cache (:func:`load_cached`, which also refuses raw files that
+changed since they were fetched)."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from toolkit import paths
 from toolkit.errors import DataError, ToolkitError, compact_rows
 
-__all__ = ["code_map", "entry", "fetched_folder", "find", "load_cached", "read_table"]
+if TYPE_CHECKING:
+    from toolkit.schema import CaseData
+
+__all__ = [
+    "case_data",
+    "code_map",
+    "entry",
+    "fetched_folder",
+    "find",
+    "load_cached",
+    "read_table",
+]
 
 
 def fetched_folder(name: str, raw_dir: str | Path | None = None) -> Path:
@@ -42,9 +56,10 @@ def read_table(path: Path, **options: Any) -> pd.DataFrame:
         if path.suffix == ".dta":
             return pd.read_stata(path, convert_categoricals=False)
         return pd.read_csv(path, low_memory=False, **options)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, UnicodeDecodeError, EOFError, zlib.error) as exc:
+        detail = str(exc) or "the file ends too early (truncated?)"
         raise DataError(
-            f"cannot read the file: {type(exc).__name__}: {exc}", file=str(path)
+            f"cannot read the file: {type(exc).__name__}: {detail}", file=str(path)
         ) from None
 
 
@@ -80,10 +95,75 @@ def entry(
     }
 
 
+def case_data(
+    source: str,
+    *,
+    cases: pd.DataFrame,
+    ledger: Iterable[Mapping[str, Any]],
+    files: Iterable[Path] | Mapping[str, Mapping[str, Any]],
+    rows_read: Mapping[str, int],
+    notes: Iterable[str] = (),
+    claims: pd.DataFrame | None = None,
+    votes: pd.DataFrame | None = None,
+    judges: pd.DataFrame | None = None,
+    release: str | None = None,
+    extra_meta: Mapping[str, Any] | None = None,
+) -> CaseData:
+    """A reader's result: its tables, its ledger and ``meta`` (release, file fingerprints).
+
+    Parameters
+    ----------
+    source
+        The source name (its release comes from :data:`toolkit.sources.REGISTRY`).
+    cases, claims, votes, judges
+        The canonical tables (already conformed).
+    ledger
+        Ledger records (:func:`entry`).
+    files
+        The raw files read; each is fingerprinted (path, bytes, sha256), unless given as a
+        mapping of file name to its :func:`toolkit.store.file_info` already.
+    rows_read
+        Rows read per file name; the ledger adds up to these.
+    notes
+        What the reader did that a user should know.
+    release
+        The release read, when the reader can tell (default: the registry's).
+    extra_meta
+        Further ``meta`` entries particular to the source.
+    """
+    from toolkit.schema import CaseData, ledger_frame
+    from toolkit.sources.registry import REGISTRY
+    from toolkit.store import file_info
+
+    return CaseData(
+        cases=cases,
+        claims=claims,
+        votes=votes,
+        judges=judges,
+        ledger=ledger_frame(list(ledger)),
+        meta={
+            "source": source,
+            "release": REGISTRY[source].release if release is None else release,
+            "files": dict(files)
+            if isinstance(files, Mapping)
+            else {p.name: file_info(p) for p in files},
+            "rows_read": dict(rows_read),
+            "notes": list(notes),
+            **dict(extra_meta or {}),
+        },
+    )
+
+
 def load_cached(name: str, build: Callable[[], Any], files: Sequence[Path], cache: bool) -> Any:
-    """Build through the Parquet cache unless ``cache`` is False."""
-    if not cache:
-        return build()
+    """Build through the Parquet cache unless ``cache`` is False.
+
+    Either way, a raw file that changed since it was fetched (its sha256 differs from
+    ``fetched.json``) is refused with a clear error: a bit flip or a truncation in a raw file
+    never reaches the tables.
+    """
     from toolkit import store
 
+    store.verify_recorded([f for f in files if f is not None])
+    if not cache:
+        return build()
     return store.cached(name, build, files)

@@ -19,30 +19,15 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import ToolkitError
-from toolkit.schema import CaseData, conform, ledger_frame
-from toolkit.sources.base import entry, fetched_folder, find, load_cached, read_table
-from toolkit.store import RemoteFile, file_info
+from toolkit.schema import CaseData, conform
+from toolkit.sources.base import case_data, entry, fetched_folder, find, load_cached, read_table
+from toolkit.sources.registry import REGISTRY
 
 __all__ = ["COURTS", "FILES", "PARTY", "RELEASE", "read", "read_service"]
 
-RELEASE = "FJC export (file dates as fetched)"
-_FJC = "https://www.fjc.gov/sites/default/files/history"
-# A mirror keeps these files gzipped (judges.csv.gz): the reader takes either name, so neither
-# name is "required" by itself, or `appellate datasets` would call a mirror fetch absent.
-FILES = (
-    RemoteFile(
-        "judges.csv",
-        url=f"{_FJC}/judges.csv",
-        mirror="fjc_judges_biographical/judges.csv.gz",
-        required=False,
-    ),
-    RemoteFile(
-        "federal-judicial-service.csv",
-        url=f"{_FJC}/federal-judicial-service.csv",
-        mirror="fjc_judges_biographical/federal-judicial-service.csv.gz",
-        required=False,
-    ),
-)
+RELEASE = REGISTRY["fjc_judges"].release
+FILES = REGISTRY["fjc_judges"].files
+"""The files this reader needs (declared, with checksums, in :data:`toolkit.sources.REGISTRY`)."""
 _ORDINAL = [
     "First",
     "Second",
@@ -185,15 +170,11 @@ def _build(folder: Path, raw_dir: str | Path | None) -> CaseData:
             "appointments: one per judge chosen (court of appeals first, else latest)",
         ),
     ]
-    return CaseData(
+    return case_data(
+        "fjc_judges",
         cases=cases,
         judges=conform(judges, "judges", file=str(wide_path)),
-        ledger=ledger_frame(ledger),
-        meta={
-            "source": "fjc_judges",
-            "release": RELEASE,
-            "files": {p.name: file_info(p) for p in (wide_path, service_path)},
-            "rows_read": {wide_path.name: len(wide), service_path.name: len(service)},
-            "notes": [],
-        },
+        ledger=ledger,
+        files=[wide_path, service_path],
+        rows_read={wide_path.name: len(wide), service_path.name: len(service)},
     )

@@ -14,20 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.schema import CaseData, conform, ledger_frame
-from toolkit.sources.base import entry, fetched_folder, find, load_cached, read_table
-from toolkit.store import RemoteFile, file_info
+from toolkit.schema import CaseData, conform
+from toolkit.sources.base import case_data, entry, fetched_folder, find, load_cached, read_table
+from toolkit.sources.registry import REGISTRY
 
 __all__ = ["DECISION", "FILES", "RELEASE", "read"]
 
-RELEASE = "carData 3.0-5"
-FILES = (
-    RemoteFile(
-        "Greene.csv",
-        url="https://vincentarelbundock.github.io/Rdatasets/csv/carData/Greene.csv",
-        mirror="greene_canada_fca_refugee_leave/Greene.csv",
-    ),
-)
+RELEASE = REGISTRY["greene"].release
+FILES = REGISTRY["greene"].files
+"""The files this reader needs (declared, with checksums, in :data:`toolkit.sources.REGISTRY`)."""
 DECISION = {"yes": "granted", "no": "denied"}
 """Judge's decision on leave -> canonical outcome."""
 
@@ -87,16 +82,13 @@ def _build(path: Path | None) -> CaseData:
     )
     judges = pd.DataFrame({"judge_id": sorted(raw["judge"].astype("str").unique()), "court": "fca"})
     name = path.name
-    return CaseData(
+    return case_data(
+        "greene",
         cases=conform(cases, "cases", file=str(path)),
         votes=conform(votes, "votes", file=str(path)),
         judges=conform(judges, "judges", file=str(path)),
-        ledger=ledger_frame([entry(name, "cases", "kept", len(cases))]),
-        meta={
-            "source": "greene",
-            "release": RELEASE,
-            "files": {name: file_info(path)},
-            "rows_read": {name: len(raw)},
-            "notes": ["one judge decides each leave application: judge effects are the point"],
-        },
+        ledger=[entry(name, "cases", "kept", len(cases))],
+        files=[path],
+        rows_read={name: len(raw)},
+        notes=["one judge decides each leave application: judge effects are the point"],
     )

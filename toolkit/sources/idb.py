@@ -40,7 +40,8 @@ from toolkit.errors import ToolkitError
 from toolkit.outcomes import Rule, get_rule
 from toolkit.schema import CaseData, conform, ledger_frame
 from toolkit.sources.base import entry, fetched_folder
-from toolkit.store import RemoteFile, file_info, fingerprint
+from toolkit.sources.registry import REGISTRY
+from toolkit.store import file_info, fingerprint
 
 __all__ = [
     "CIRCUIT",
@@ -56,12 +57,9 @@ __all__ = [
     "read",
 ]
 
-RELEASE = "FJC IDB appeals text files (as fetched)"
-_IDB = "https://www.fjc.gov/sites/default/files/idb/textfiles"
-FILES = (
-    RemoteFile("ap08on.zip", url=f"{_IDB}/ap08on.zip", extract=True, required=False),
-    RemoteFile("ap71to07.zip", url=f"{_IDB}/ap71to07.zip", extract=True, required=False),
-)
+RELEASE = REGISTRY["idb"].release
+FILES = REGISTRY["idb"].files
+"""The files this reader needs (declared, with checksums, in :data:`toolkit.sources.REGISTRY`)."""
 CIRCUIT = {0: "cadc", **{i: f"ca{i}" for i in range(1, 12)}}
 OUTCOME_2008 = {
     1: "affirmed",

@@ -37,9 +37,10 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import ToolkitError
-from toolkit.schema import OUTCOMES, CaseData, conform, ledger_frame
-from toolkit.sources.base import code_map, entry, fetched_folder, load_cached, read_table
-from toolkit.store import RemoteFile, file_info
+from toolkit.schema import OUTCOMES, CaseData, conform
+from toolkit.sources.base import case_data, code_map, entry, fetched_folder, load_cached, read_table
+from toolkit.sources.registry import REGISTRY
+from toolkit.store import file_info
 
 __all__ = [
     "CIRCUIT",
@@ -56,30 +57,9 @@ __all__ = [
     "releases",
 ]
 
-RELEASE = "2025_01 (justice), 2024_01 (case, docket)"
-_BRICK = "http://scdb.wustl.edu/_brickFiles"
-FILES = (
-    RemoteFile(
-        "SCDB_2025_01_justiceCentered_Citation.csv.zip",
-        url=f"{_BRICK}/2025_01/SCDB_2025_01_justiceCentered_Citation.csv.zip",
-        mirror="scdb/SCDB_2025_01_justiceCentered_Citation.csv.gz",
-        sha256="c7a41b1ef6bc215b5ca76bf287af1c1837a612a6840528f91a6e28b48c7b71e1",
-        size=1_691_921,
-        required=False,
-    ),
-    RemoteFile(
-        "SCDB_2024_01_caseCentered_Citation.csv.zip",
-        url=f"{_BRICK}/2024_01/SCDB_2024_01_caseCentered_Citation.csv.zip",
-        mirror="scdb/SCDB_2024_01_caseCentered_Citation.csv.gz",
-        required=False,
-    ),
-    RemoteFile(
-        "SCDB_2024_01_caseCentered_Docket.csv.zip",
-        url=f"{_BRICK}/2024_01/SCDB_2024_01_caseCentered_Docket.csv.zip",
-        mirror="scdb/SCDB_2024_01_caseCentered_Docket.csv.gz",
-        required=False,
-    ),
-)
+RELEASE = REGISTRY["scdb"].release
+FILES = REGISTRY["scdb"].files
+"""The files this reader needs (declared, with checksums, in :data:`toolkit.sources.REGISTRY`)."""
 
 CIRCUIT = {**{20 + i: f"ca{i}" for i in range(1, 12)}, 32: "cadc", 8: "cafc"}
 """``caseSource`` code -> circuit."""
@@ -396,17 +376,17 @@ def _build(release: str, files: dict[str, Path]) -> CaseData:
                 f"{int((vote_code == 8).sum()):,} votes in equally divided decisions "
                 "have no vote category (vote code 8)"
             )
-    return CaseData(
+    return case_data(
+        "scdb",
         cases=cases,
         votes=votes,
         judges=judges,
-        ledger=ledger_frame(ledger),
-        meta={
-            "source": "scdb",
-            "release": release,
-            "files": info,
-            "rows_read": rows_read,
-            "notes": notes,
+        ledger=ledger,
+        files=info,
+        rows_read=rows_read,
+        notes=notes,
+        release=release,
+        extra_meta={
             "unit": "docket" if "docket" in files else "citation",
             "not_participating_by_term": not_participating if justice is not None else {},
         },

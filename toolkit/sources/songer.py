@@ -31,31 +31,24 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ToolkitError
-from toolkit.schema import CaseData, conform, ledger_frame
-from toolkit.sources.base import code_map, entry, fetched_folder, find, load_cached, read_table
-from toolkit.store import RemoteFile, file_info
+from toolkit.schema import CaseData, conform
+from toolkit.sources.base import (
+    case_data,
+    code_map,
+    entry,
+    fetched_folder,
+    find,
+    load_cached,
+    read_table,
+)
+from toolkit.sources.registry import REGISTRY
+from toolkit.store import file_info
 
 __all__ = ["CIRCUIT", "DERIVED_COLUMNS", "FILES", "GENISS", "MAJORITY", "RELEASE", "TREAT", "read"]
 
-RELEASE = "cta96 (1925-1996) and cta02 (1997-2002)"
-FILES = (
-    RemoteFile(
-        "cta96_stata.zip",
-        url="http://www.cas.sc.edu/poli/juri/cta96_stata.zip",
-        mirror="songer_courts_of_appeals/cta96_sixth_circuit.csv.gz",
-        extract=True,
-        required=False,
-    ),
-    RemoteFile(
-        "cta02.csv", url=None, mirror="songer_courts_of_appeals/cta02.csv.gz", required=False
-    ),
-    RemoteFile(
-        "data_weights.csv",
-        url=None,
-        mirror="songer_courts_of_appeals/data_weights.csv",
-        required=False,
-    ),
-)
+RELEASE = REGISTRY["songer"].release
+FILES = REGISTRY["songer"].files
+"""The files this reader needs (declared, with checksums, in :data:`toolkit.sources.REGISTRY`)."""
 
 TREAT = {
     0: "other",  # stay, petition, or motion granted
@@ -331,16 +324,13 @@ def _build(folder: Path, raw_dir: str | Path | None, with_judges: bool) -> CaseD
                 "(run `appellate fetch auburn`)"
             )
     votes_table = conform(all_votes.assign(is_author=pd.NA), "votes")
-    return CaseData(
+    return case_data(
+        "songer",
         cases=cases,
         votes=votes_table,
         judges=judges,
-        ledger=ledger_frame(ledger),
-        meta={
-            "source": "songer",
-            "release": RELEASE,
-            "files": info,
-            "rows_read": rows_read,
-            "notes": notes,
-        },
+        ledger=ledger,
+        files=info,
+        rows_read=rows_read,
+        notes=notes,
     )
