@@ -1,0 +1,540 @@
+"""The panel draw: how much does the luck of the panel decide?
+
+Courts of appeals decide most cases in panels of three judges drawn from the judges who sit in
+the circuit. :func:`panel_draw` asks, for each case, what other panels of the same circuit and
+year would likely have done with it, and summarises the answer as the **panel disagreement**:
+
+    the probability that two panels drawn at random for the same circuit and year would decide
+    the same case differently, holding the case's own merits fixed.
+
+In the multiple-membership logit model that :func:`toolkit.judge_effects` fits with
+``method="mixed"`` (every panel judge's random intercept enters the case), a case with linear
+predictor ``a`` (its fixed effects: circuit, year, claim type) is decided for reversal by a panel
+whose judges' effects sum to ``u`` with probability ``F(a + u)``, ``F`` the logistic function.
+Two independent panels decide it differently with probability
+``F(a + u1) (1 - F(a + u2)) + F(a + u2) (1 - F(a + u1))``; averaged over the panel draw, its
+*systematic* part, the part due to who sits rather than to the coin flip each panel makes
+anyway, is ``E |F(a + u1) - F(a + u2)|``. That expectation, averaged over cases, is the panel
+disagreement. It is the quantity Fischman estimates from panel data ("Measuring Inconsistency,
+Indeterminacy, and Error in Adjudication"; "Estimating Preferences of Circuit Judges").
+
+What it assumes, and the result says so: panels are assigned at random among the judges who
+sat in the circuit that year (in the proportions the data show, visiting judges included); judge
+effects are additive on the logit scale and the same in every kind of case; the case's merits
+are summarised by its fixed effects. Its interval carries the uncertainty of the judge effects
+(independent normal posterior draws around the fitted effects) and of the fixed effects
+(their asymptotic normal distribution), not the uncertainty of the model itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import ToolkitError
+from toolkit.outcomes import Rule, get_rule
+from toolkit.schema import CaseData
+
+__all__ = ["ASSUMPTIONS", "PanelDraw", "panel_disagreement", "panel_draw"]
+
+RuleLike = str | Rule | Mapping[str, Any]
+
+ASSUMPTIONS = (
+    "Panel disagreement is the probability that two panels drawn at random from the judges who "
+    "sat in the same circuit and year would decide the same case differently because of who sat, "
+    "holding the case's merits fixed: the average over cases of E|F(a + u1) - F(a + u2)|, with "
+    "a the case's linear predictor, u1 and u2 two random panels' summed judge effects and F the "
+    "logistic function. It assumes random assignment of judges to panels (in the proportions "
+    "the data show, visiting judges included) and judge effects that add up on the logit scale "
+    "and are the same in every kind of case; its interval carries the uncertainty of the "
+    "estimated judge and fixed effects, not of these assumptions."
+)
+"""What the panel disagreement means and assumes, in words a report can print."""
+
+
+@dataclass(frozen=True)
+class PanelDraw:
+    """The result of :func:`panel_draw`.
+
+    Attributes
+    ----------
+    cases
+        One row per case analysed: ``case_id``, ``circuit``, ``year``, ``reversed`` (observed),
+        ``n_pool`` (judges who sat in the circuit that year), ``p_own_panel`` (the fitted
+        probability of reversal before the panel that decided it), ``p_mean``, ``p_low`` and
+        ``p_high`` (mean and central ``level`` range of that probability over drawn panels),
+        ``disagreement`` (the case's panel disagreement, posterior mean), ``disagreement_low``
+        and ``disagreement_high``.
+    by_circuit
+        Per circuit: ``circuit``, ``n`` (cases), ``n_judges``, ``rate`` (observed),
+        ``disagreement``, ``ci_low``, ``ci_high``, ``small_n``.
+    disagreement, disagreement_ci
+        The panel disagreement over every case analysed, and its interval.
+    draws
+        The overall panel disagreement in each posterior draw.
+    excluded
+        Cases left out, with the reason: ``reason``, ``n``.
+    judge_sd, judge_sd_ci
+        The fitted standard deviation of judge effects (log-odds), and its interval over the
+        posterior draws (the draws let it vary; see :func:`_effect_draws`).
+    level, rule, n_draws, n_panels, adjust_for
+        How it was computed.
+    assumptions
+        :data:`ASSUMPTIONS`: what the number means and assumes.
+    """
+
+    cases: pd.DataFrame
+    by_circuit: pd.DataFrame
+    disagreement: float
+    disagreement_ci: tuple[float, float]
+    draws: np.ndarray
+    excluded: pd.DataFrame
+    judge_sd: float
+    judge_sd_ci: tuple[float, float]
+    level: float
+    rule: str
+    n_draws: int
+    n_panels: int
+    adjust_for: tuple[str, ...]
+    assumptions: str = ASSUMPTIONS
+    notes: list[str] = field(default_factory=list)
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=float), 1e-12, 1 - 1e-12)
+    return np.log(p / (1 - p))
+
+
+def panel_disagreement(p: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Expected ``|p1 - p2|`` for two independent draws, along the last axis.
+
+    Without weights the draws are taken as equally likely and the result is the U-statistic
+    (the mean over distinct pairs, unbiased for the expectation when ``p`` holds random
+    draws). With weights, ``p`` lists every possible value and ``weights`` their
+    probabilities, and the result is the exact expectation ``sum_ij w_i w_j |p_i - p_j|``.
+
+    Examples
+    --------
+    >>> float(panel_disagreement(np.array([0.1, 0.3, 0.6])))  # (0.2 + 0.5 + 0.3) / 3
+    0.3333333333333333
+    >>> float(panel_disagreement(np.array([0.1, 0.3]), np.array([0.5, 0.5])))  # 2 * .25 * .2
+    0.1
+    """
+    p = np.asarray(p, dtype=float)
+    k = p.shape[-1]
+    if weights is None:
+        if k < 2:
+            raise ToolkitError("panel disagreement needs at least two panels")
+        order = np.sort(p, axis=-1)
+        coef = 2 * np.arange(1, k + 1) - k - 1
+        return 2 * (order * coef).sum(axis=-1) / (k * (k - 1))
+    w = np.broadcast_to(np.asarray(weights, dtype=float), p.shape)
+    idx = np.argsort(p, axis=-1)
+    ps = np.take_along_axis(p, idx, axis=-1)
+    ws = np.take_along_axis(w, idx, axis=-1)
+    ws = ws / ws.sum(axis=-1, keepdims=True)
+    below = np.cumsum(ws, axis=-1) - ws  # weight strictly before each sorted value
+    wpb = np.cumsum(ws * ps, axis=-1) - ws * ps
+    # sum over ordered pairs i > j of w_i w_j (p_i - p_j), doubled for both orders
+    return 2 * (ws * (ps * below - wpb)).sum(axis=-1)
+
+
+def _draw_panels(
+    rng: np.random.Generator,
+    regular: pd.Series,
+    visiting: pd.Series,
+    n_visitors: np.ndarray,
+    size: int,
+    k: int,
+) -> list[list[str]]:
+    """``k`` panels: visitors in the observed proportion, judges weighted by their sittings."""
+    panels: list[list[str]] = []
+    counts = rng.choice(n_visitors, size=k) if len(n_visitors) else np.zeros(k, dtype=int)
+    for pool, want in ((regular, size - counts), (visiting, counts)):
+        ids = pool.index.to_numpy()
+        logw = np.log(pool.to_numpy(dtype=float)) if len(pool) else np.zeros(0)
+        # Gumbel top-k: weighted sampling without replacement, all panels at once
+        keys = logw[None, :] + rng.gumbel(size=(k, len(ids)))
+        order = np.argsort(-keys, axis=1)
+        for row in range(k):
+            chosen = ids[order[row, : int(want[row])]].tolist()
+            if len(panels) <= row:
+                panels.append(chosen)
+            else:
+                panels[row].extend(chosen)
+    return panels
+
+
+def _effect_sd(model: pd.DataFrame, level: float) -> pd.Series:
+    """Posterior standard deviation of each judge effect, from the fitted model's interval."""
+    from scipy import stats
+
+    if "effect_sd" in model.columns:
+        return model["effect_sd"].astype(float)
+    z = stats.norm.ppf(0.5 + level / 2)
+    return pd.Series((_logit(model["ci_high"]) - _logit(model["ci_low"])) / (2 * z), model.index)
+
+
+def _effect_draws(
+    mu: np.ndarray, sig: np.ndarray, judge_sd: float, draws: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior draws of the judge effects that carry the uncertainty of their spread too.
+
+    The fitted model gives each judge a normal posterior N(mu, sig^2) under a prior
+    N(0, judge_sd^2). Dividing the prior out leaves each judge's likelihood in normal form,
+    precision ``lam = 1/sig^2 - 1/judge_sd^2`` and centre ``(mu/sig^2) / lam``; the spread
+    ``tau`` then gets its posterior on a grid (flat prior on ``tau``, the likelihood of the
+    centres N(0, 1/lam + tau^2)), and each draw takes a ``tau`` from it and the effects from
+    their conditional normal posterior. With the spread held at its estimate this gives back
+    the fitted posterior; letting it vary widens the interval as much as the data leave the
+    spread uncertain.
+    """
+    prec_post = 1.0 / np.maximum(sig, 1e-9) ** 2
+    lam = np.maximum(prec_post - 1.0 / judge_sd**2, 0.0)
+    score = mu * prec_post  # = lam * centre: the prior (mean 0) adds nothing to it
+    informed = lam > 1e-9
+    grid = np.linspace(0.005, max(3.0, 4 * judge_sd), 600)
+    if informed.sum() >= 2:
+        centre = score[informed] / lam[informed]
+        var = 1.0 / lam[informed][None, :] + grid[:, None] ** 2
+        loglik = -0.5 * (np.log(var) + centre[None, :] ** 2 / var).sum(axis=1)
+        post = np.exp(loglik - loglik.max())
+        post /= post.sum()
+        tau = rng.choice(grid, size=draws, p=post) + rng.uniform(-0.5, 0.5, size=draws) * (
+            grid[1] - grid[0]
+        )
+    else:
+        tau = np.full(draws, judge_sd)
+    prec = lam[None, :] + 1.0 / tau[:, None] ** 2
+    mean = score[None, :] / prec
+    eff = mean + rng.standard_normal(prec.shape) / np.sqrt(prec)
+    return eff, tau
+
+
+def panel_draw(
+    data: CaseData,
+    model: pd.DataFrame | None = None,
+    draws: int = 200,
+    panels: int = 200,
+    rule: RuleLike = "disturbed",
+    adjust_for: Sequence[str] | None = None,
+    level: float = 0.95,
+    model_level: float = 0.95,
+    min_n: int = 30,
+    seed: int = 0,
+) -> PanelDraw:
+    """How much the panel draw decides: the panel disagreement, per case, circuit and overall.
+
+    For each case decided by a three-judge panel, ``panels`` panels are drawn from the judges
+    who sat in the same circuit and year (each judge in proportion to the panels the data show
+    them on; visiting judges, by designation, as often as the data show them), and the
+    probability of reversal before each drawn panel is predicted from the fitted judge model.
+    The panel disagreement of a case is the expected ``|F(a + u1) - F(a + u2)|`` over two random
+    panels (see the module docstring and :data:`ASSUMPTIONS`); it is computed in each of
+    ``draws`` posterior draws of the judge and fixed effects, so its interval carries their
+    uncertainty.
+
+    Parameters
+    ----------
+    data
+        A :class:`CaseData` with votes (who sat on each case), ``circuit`` and ``year``.
+    model
+        The judge effects, a frame from :func:`toolkit.judge_effects` with ``method="mixed"``
+        fitted at ``model_level``; fitted here (with ``adjust_for``) when None.
+    draws
+        Posterior draws of the judge and fixed effects.
+    panels
+        Panels drawn per circuit and year.
+    rule
+        Reversal rule; cases it excludes are not analysed (counted in ``excluded``).
+    adjust_for
+        Case columns entered as fixed effects in the case's linear predictor; default those of
+        ``circuit``, ``year`` and ``claim_type`` the cases have.
+    level
+        Level of the intervals.
+    model_level
+        The level at which ``model``'s ``ci_low``/``ci_high`` were computed (to recover each
+        effect's posterior standard deviation when the frame has no ``effect_sd``).
+    min_n
+        Circuits with fewer analysed cases are flagged ``small_n``.
+    seed
+        Seed of the panel and posterior draws; the same seed gives the same result.
+
+    Returns
+    -------
+    PanelDraw
+
+    Raises
+    ------
+    ToolkitError
+        When the data have no votes, no circuit or year, or no case decided by a drawn
+        three-judge panel (the Supreme Court sits as one bench of nine).
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> pd_ = panel_draw(toolkit.load("demo"), draws=20, panels=50)  # doctest: +SKIP
+    >>> 0 < pd_.disagreement < 0.2  # doctest: +SKIP
+    True
+    """
+    import patsy
+    import statsmodels.api as sm
+
+    from toolkit.models import judge_effects
+    from toolkit.rates import flagged_cases
+
+    if not isinstance(data, CaseData):
+        raise ToolkitError("panel_draw needs a CaseData with votes (who sat on each case)")
+    if data.votes is None or data.votes.empty:
+        raise ToolkitError("panel_draw needs the votes table: who sat on each case")
+    if draws < 2 or panels < 2:
+        raise ToolkitError(f"draws and panels must be at least 2 (got {draws}, {panels})")
+    if not 0 < level < 1 or not 0 < model_level < 1:
+        raise ToolkitError(f"level and model_level must lie in (0, 1) (got {level}, {model_level})")
+    r = get_rule(rule)
+    cases = flagged_cases(data, r)
+    for col in ("circuit", "year"):
+        if col not in cases.columns or cases[col].isna().all():
+            raise ToolkitError(f"panel_draw needs the cases' {col!r}: these data have none")
+    if adjust_for is None:
+        adjust = [c for c in ("circuit", "year", "claim_type") if c in cases.columns]
+        adjust = [c for c in adjust if cases[c].nunique(dropna=True) > 1]
+    else:
+        adjust = list(adjust_for)
+        missing = [c for c in adjust if c not in cases.columns]
+        if missing:
+            raise ToolkitError(f"adjust_for: no case column(s) {', '.join(missing)}")
+
+    votes = data.votes
+    size = votes.groupby("case_id").size()
+    cases = cases.assign(_size=cases["case_id"].map(size).fillna(0).astype("int64"))
+    excluded: list[dict[str, Any]] = []
+
+    def drop(mask: pd.Series, reason: str) -> None:
+        nonlocal cases
+        if mask.any():
+            excluded.append({"reason": reason, "n": int(mask.sum())})
+            cases = cases[~mask]
+
+    if "court" in cases.columns:
+        drop(
+            cases["court"].astype("str").eq("scotus"),
+            "Supreme Court: the whole bench sits, no panel is drawn",
+        )
+    drop(cases["_size"] == 0, "no judges recorded")
+    drop(cases["_size"] != 3, "not a three-judge panel (en banc, or a judge missing)")
+    if cases.empty:
+        raise ToolkitError(
+            "no case in these data was decided by a three-judge panel drawn from a court's "
+            "judges; the panel draw applies to courts of appeals sitting in panels "
+            "(left out: " + ", ".join(f"{e['n']:,} {e['reason']}" for e in excluded) + ")"
+        )
+    drop(cases["circuit"].isna() | cases["year"].isna(), "no circuit or year")
+    panel_cases = cases  # every panel case shows who sat, counted or not
+    drop(cases["reversed"].isna(), f"outcome not counted by the rule {r.name!r}")
+    for col in adjust:
+        drop(cases[col].isna(), f"no {col}")
+    if cases.empty:
+        raise ToolkitError("no case left to analyse: " + "; ".join(e["reason"] for e in excluded))
+
+    # -- the judge model --------------------------------------------------------------------
+    if model is None:
+        model = judge_effects(data, method="mixed", rule=r, adjust_for=adjust, level=model_level)
+    need = {"judge_id", "effect", "ci_low", "ci_high"}
+    if not need <= set(model.columns):
+        raise ToolkitError(
+            f"model: expected a judge_effects(method='mixed') frame with columns "
+            f"{', '.join(sorted(need))}; got {', '.join(map(str, model.columns))}"
+        )
+    if "method" in model.columns and not (model["method"] == "mixed").all():
+        raise ToolkitError("model: judge effects must come from judge_effects(method='mixed')")
+    if model["judge_id"].duplicated().any():
+        raise ToolkitError("model: one row per judge expected (fit without `within`)")
+    mean = model.set_index("judge_id")["effect"].astype(float)
+    sd = _effect_sd(model, model_level).set_axis(model["judge_id"]).astype(float)
+    if "judge_sd" in model.columns and model["judge_sd"].notna().any():
+        judge_sd = float(model["judge_sd"].dropna().iloc[0])
+    else:
+        judge_sd = float(np.sqrt(np.mean(mean**2 + sd**2)))
+    judges = pd.Index(sorted(set(votes["judge_id"]) | set(mean.index)))
+    mu = mean.reindex(judges).fillna(0.0).to_numpy()
+    sig = sd.reindex(judges).fillna(judge_sd).to_numpy()  # unseen judge: the prior
+
+    # -- the case's linear predictor: fixed effects, with the judges' effects as offset -----
+    v = votes[votes["case_id"].isin(cases["case_id"])]
+    pos = judges.get_indexer(v["judge_id"])
+    own = pd.Series(mu[pos], index=v.index).groupby(v["case_id"].to_numpy()).sum()
+    cases = cases.reset_index(drop=True)
+    frame = cases[adjust].astype("str") if adjust else pd.DataFrame(index=cases.index)
+    rhs = " + ".join(f"C({c})" for c in adjust) or "1"
+    X = patsy.dmatrix(rhs, frame, return_type="dataframe").to_numpy()
+    y = cases["reversed"].astype("float64").to_numpy()
+    offset = cases["case_id"].map(own).to_numpy(dtype=float)
+    try:
+        fit = sm.Logit(y, X, offset=offset).fit(disp=0, method="newton", maxiter=100)
+        beta, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
+    except np.linalg.LinAlgError:
+        raise ToolkitError(
+            "the fixed effects cannot be estimated (a group of cases with no or only "
+            f"reversals?): adjust_for={adjust}"
+        ) from None
+    notes = []
+    if not np.all(np.isfinite(np.sqrt(np.diag(cov)))) or np.any(np.sqrt(np.diag(cov)) > 10):
+        notes.append(
+            "some fixed effects are barely identified (a group with no or all reversals): "
+            "their uncertainty dominates the interval"
+        )
+
+    # -- the pool of each circuit and year ---------------------------------------------------
+    pv = votes[votes["case_id"].isin(panel_cases["case_id"])].merge(
+        panel_cases[["case_id", "circuit", "year"]], on="case_id"
+    )
+    if "by_designation" in pv.columns:
+        pv["_visit"] = pv["by_designation"].fillna(False).astype(bool)
+    else:
+        pv["_visit"] = False
+    rng = np.random.default_rng(seed)
+    cy_key = cases["circuit"].astype("str") + "|" + cases["year"].astype("int64").astype("str")
+    pv_key = pv["circuit"].astype("str") + "|" + pv["year"].astype("int64").astype("str")
+    pools: dict[str, np.ndarray] = {}
+    n_pool: dict[str, int] = {}
+    too_small = []
+    wanted = set(cy_key.tolist())
+    for key, grp in pv.groupby(pv_key.to_numpy(), sort=True):
+        if key not in wanted:
+            continue
+        regular = grp.loc[~grp["_visit"], "judge_id"].value_counts()
+        visiting = grp.loc[grp["_visit"], "judge_id"].value_counts()
+        n_vis = grp.groupby("case_id")["_visit"].sum().to_numpy(dtype=int)
+        n_vis = np.minimum(n_vis, len(visiting))
+        if len(regular) < 3 or len(regular) + len(visiting) <= 3:
+            too_small.append(key)
+            continue
+        n_vis = np.minimum(n_vis, 3 - np.maximum(0, 3 - len(regular)))
+        drawn = _draw_panels(rng, regular, visiting, n_vis, 3, panels)
+        pools[key] = judges.get_indexer(np.array(drawn).ravel()).reshape(panels, 3)
+        n_pool[key] = len(regular) + len(visiting)
+    small = cy_key.isin(too_small)
+    if small.any():
+        excluded.append(
+            {
+                "reason": "fewer than four judges sat in the circuit that year: no panel to draw",
+                "n": int(small.sum()),
+            }
+        )
+        keep = ~small.to_numpy()
+        cases, X, y, offset = cases[keep].reset_index(drop=True), X[keep], y[keep], offset[keep]
+        cy_key = cy_key[keep].reset_index(drop=True)
+    if cases.empty:
+        raise ToolkitError("no circuit-year has enough judges to draw panels from")
+
+    # -- posterior draws ---------------------------------------------------------------------
+    S = int(draws)
+    eff, sd_draws = _effect_draws(mu, sig, judge_sd, S, rng)
+    try:
+        chol = np.linalg.cholesky(cov + 1e-12 * np.eye(len(beta)))
+    except np.linalg.LinAlgError:
+        chol = np.diag(np.sqrt(np.clip(np.diag(cov), 0, None)))
+    betas = beta[None, :] + rng.standard_normal((S, len(beta))) @ chol.T
+
+    # identical (circuit-year, covariates) rows share every number: compute each once
+    row_key = pd.Series([x.tobytes() for x in X]).astype("category").cat.codes.astype("str")
+    group = pd.factorize(cy_key + "#" + row_key)[0]
+    n_groups = int(group.max()) + 1
+    first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
+    d_group = np.empty((S, n_groups))
+    p_mean_g = np.empty(n_groups)
+    p_low_g = np.empty(n_groups)
+    p_high_g = np.empty(n_groups)
+    q = [(1 - level) / 2, 0.5 + level / 2]
+    a_all = betas @ X[first].T  # S x groups
+    for g, row in enumerate(first):
+        members = pools[cy_key.iloc[row]]
+        u = eff[:, members].sum(axis=2)  # S x panels
+        p = _expit(a_all[:, g][:, None] + u)
+        d_group[:, g] = panel_disagreement(p)
+        p_mean_g[g] = p.mean()
+        p_low_g[g], p_high_g[g] = np.quantile(p, q)
+    d_case = d_group[:, group]  # S x cases
+
+    v_an = votes[votes["case_id"].isin(cases["case_id"])]
+    rows = pd.Index(cases["case_id"]).get_indexer(v_an["case_id"])
+    cols = judges.get_indexer(v_an["judge_id"])
+    u_own = np.zeros((S, len(cases)))
+    np.add.at(u_own.T, rows, eff[:, cols].T)
+    a_case = betas @ X.T
+    p_own = _expit(a_case + u_own).mean(axis=0)
+
+    w = cases["weight"].astype("float64").fillna(1.0).to_numpy() if "weight" in cases else None
+    if w is None:
+        w = np.ones(len(cases))
+    overall = d_case @ w / w.sum()
+    est = float(overall.mean())
+    ci = tuple(float(x) for x in np.quantile(overall, q))
+
+    out = pd.DataFrame(
+        {
+            "case_id": cases["case_id"].to_numpy(),
+            "circuit": cases["circuit"].astype("str").to_numpy(),
+            "year": cases["year"].astype("int64").to_numpy(),
+            "reversed": cases["reversed"].astype("boolean").to_numpy(),
+            "n_pool": cy_key.map(n_pool).astype("int64").to_numpy(),
+            "p_own_panel": p_own,
+            "p_mean": p_mean_g[group],
+            "p_low": p_low_g[group],
+            "p_high": p_high_g[group],
+            "disagreement": d_case.mean(axis=0),
+            "disagreement_low": np.quantile(d_group, q[0], axis=0)[group],
+            "disagreement_high": np.quantile(d_group, q[1], axis=0)[group],
+        }
+    )
+    circ_rows = []
+    for circuit, idx in out.groupby("circuit", sort=False).indices.items():
+        wc = w[idx]
+        dc = d_case[:, idx] @ wc / wc.sum()
+        lo, hi = np.quantile(dc, q)
+        circ_rows.append(
+            {
+                "circuit": circuit,
+                "n": len(idx),
+                "n_judges": int(
+                    pv.loc[pv["circuit"].astype("str") == circuit, "judge_id"].nunique()
+                ),
+                "rate": float(out["reversed"].iloc[idx].astype(float).mean()),
+                "disagreement": float(dc.mean()),
+                "ci_low": float(lo),
+                "ci_high": float(hi),
+                "small_n": len(idx) < min_n,
+            }
+        )
+    by_circuit = pd.DataFrame(circ_rows)
+    from toolkit.schema import CIRCUITS
+
+    order = {c: i for i, c in enumerate(CIRCUITS)}
+    by_circuit = by_circuit.sort_values(
+        "circuit", key=lambda s: s.map(lambda c: order.get(c, len(order)))
+    ).reset_index(drop=True)
+    return PanelDraw(
+        cases=out,
+        by_circuit=by_circuit,
+        disagreement=est,
+        disagreement_ci=ci,
+        draws=overall,
+        excluded=pd.DataFrame(excluded, columns=["reason", "n"]),
+        judge_sd=judge_sd,
+        judge_sd_ci=(float(np.quantile(sd_draws, q[0])), float(np.quantile(sd_draws, q[1]))),
+        level=level,
+        rule=r.name,
+        n_draws=S,
+        n_panels=int(panels),
+        adjust_for=tuple(adjust),
+        notes=notes,
+    )
