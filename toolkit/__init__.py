@@ -29,6 +29,7 @@ __all__ = [
     "apply_rule",
     "CaseData",
     "chart_funnel",
+    "chart_durations",
     "chart_heatmap",
     "chart_judge_effects",
     "chart_panels",
@@ -40,6 +41,7 @@ __all__ = [
     "data_dictionary",
     "DataError",
     "disagreements",
+    "durations",
     "fit_reversal_model",
     "fleiss_kappa",
     "get_rule",
@@ -49,6 +51,7 @@ __all__ = [
     "outcome_table",
     "MappingError",
     "panel_composition",
+    "panel_draw",
     "proportion_ci",
     "pseudonym",
     "reversal_rates",
@@ -84,6 +87,9 @@ _LAZY = {
     "trend": "toolkit.models",
     "pseudonym": "toolkit.models",
     "panel_composition": "toolkit.panels",
+    "panel_draw": "toolkit.panel_draw",
+    "durations": "toolkit.durations",
+    "chart_durations": "toolkit.charts",
     "agreement": "toolkit.reliability",
     "disagreements": "toolkit.reliability",
     "cohen_kappa": "toolkit.reliability",
@@ -101,6 +107,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from toolkit.charts import (
+        chart_durations,
         chart_funnel,
         chart_heatmap,
         chart_judge_effects,
@@ -110,6 +117,7 @@ if TYPE_CHECKING:
         chart_trend,
         save_chart,
     )
+    from toolkit.durations import durations
     from toolkit.models import fit_reversal_model, judge_effects, pseudonym, trend
     from toolkit.outcomes import (
         RULES,
@@ -119,6 +127,7 @@ if TYPE_CHECKING:
         rollup,
         rollup_claims,
     )
+    from toolkit.panel_draw import panel_draw
     from toolkit.panels import panel_composition
     from toolkit.rates import compare_rates, proportion_ci, reversal_rates, rule_sensitivity
     from toolkit.reliability import (
