@@ -22,8 +22,8 @@ What it assumes, and the result says so: panels are assigned at random among the
 sat in the circuit that year (in the proportions the data show, visiting judges included); judge
 effects are additive on the logit scale and the same in every kind of case; the case's merits
 are summarised by its fixed effects. Its interval carries the uncertainty of the judge effects
-(independent normal posterior draws around the fitted effects) and of the fixed effects
-(their asymptotic normal distribution), not the uncertainty of the model itself.
+and of their spread (posterior draws, see :func:`_effect_draws`) and of the fixed effects
+(normal approximation under a weak prior), not the uncertainty of the model itself.
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ ASSUMPTIONS = (
     "estimated judge and fixed effects, not of these assumptions."
 )
 """What the panel disagreement means and assumes, in words a report can print."""
+
+PRIOR_SD = 2.5
+"""Standard deviation (log-odds) of the weak normal prior on the case-level fixed effects."""
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,6 @@ class PanelDraw:
 
 def _expit(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=float), 1e-12, 1 - 1e-12)
-    return np.log(p / (1 - p))
 
 
 def panel_disagreement(p: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -173,33 +171,48 @@ def _draw_panels(
     return panels
 
 
-def _effect_sd(model: pd.DataFrame, level: float) -> pd.Series:
-    """Posterior standard deviation of each judge effect, from the fitted model's interval."""
-    from scipy import stats
+def _map_logit(
+    X: np.ndarray, y: np.ndarray, offset: np.ndarray, prior_sd: float = PRIOR_SD
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logit with offset and a weak normal prior on every coefficient but the first.
 
-    if "effect_sd" in model.columns:
-        return model["effect_sd"].astype(float)
-    z = stats.norm.ppf(0.5 + level / 2)
-    return pd.Series((_logit(model["ci_high"]) - _logit(model["ci_low"])) / (2 * z), model.index)
+    Returns the posterior mode and the inverse Hessian there (its normal approximation). The
+    prior keeps a group without reversals (complete separation, where maximum likelihood runs
+    off to minus infinity) at a finite, uncertain value instead of a certain zero.
+    """
+    k = X.shape[1]
+    prec = np.full(k, 1.0 / prior_sd**2)
+    prec[0] = 1.0 / 10.0**2  # the intercept: nearly flat
+    beta = np.zeros(k)
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(X @ beta + offset)))
+        grad = X.T @ (y - p) - prec * beta
+        hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(prec)
+        step = np.linalg.solve(hess, grad)
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    p = 1.0 / (1.0 + np.exp(-(X @ beta + offset)))
+    hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(prec)
+    return beta, np.linalg.inv(hess)
 
 
 def _effect_draws(
-    mu: np.ndarray, sig: np.ndarray, judge_sd: float, draws: int, rng: np.random.Generator
+    mu: np.ndarray, lam: np.ndarray, judge_sd: float, draws: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """Posterior draws of the judge effects that carry the uncertainty of their spread too.
 
-    The fitted model gives each judge a normal posterior N(mu, sig^2) under a prior
-    N(0, judge_sd^2). Dividing the prior out leaves each judge's likelihood in normal form,
-    precision ``lam = 1/sig^2 - 1/judge_sd^2`` and centre ``(mu/sig^2) / lam``; the spread
-    ``tau`` then gets its posterior on a grid (flat prior on ``tau``, the likelihood of the
-    centres N(0, 1/lam + tau^2)), and each draw takes a ``tau`` from it and the effects from
-    their conditional normal posterior. With the spread held at its estimate this gives back
-    the fitted posterior; letting it vary widens the interval as much as the data leave the
-    spread uncertain.
+    Each judge's likelihood is taken in normal form: precision ``lam`` (the Fisher information
+    of the judge's effect, the sum of ``p (1 - p)`` over the judge's cases at the fitted
+    probabilities) and the centre that, under the fitted prior N(0, judge_sd^2), gives the
+    fitted effect ``mu`` as posterior mean. The spread ``tau`` then gets its posterior on a grid
+    (flat prior on ``tau``; the centres are N(0, 1/lam + tau^2)), and each draw takes a ``tau``
+    from it and the effects from their conditional normal posterior. The spread is thus not
+    held at its point estimate, and the interval widens as much as the data leave it
+    uncertain. (The variational posterior standard deviations of the mixed model are not used:
+    mean-field variational Bayes understates them.)
     """
-    prec_post = 1.0 / np.maximum(sig, 1e-9) ** 2
-    lam = np.maximum(prec_post - 1.0 / judge_sd**2, 0.0)
-    score = mu * prec_post  # = lam * centre: the prior (mean 0) adds nothing to it
+    score = mu * (lam + 1.0 / judge_sd**2)  # lam * centre
     informed = lam > 1e-9
     grid = np.linspace(0.005, max(3.0, 4 * judge_sd), 600)
     if informed.sum() >= 2:
@@ -208,9 +221,8 @@ def _effect_draws(
         loglik = -0.5 * (np.log(var) + centre[None, :] ** 2 / var).sum(axis=1)
         post = np.exp(loglik - loglik.max())
         post /= post.sum()
-        tau = rng.choice(grid, size=draws, p=post) + rng.uniform(-0.5, 0.5, size=draws) * (
-            grid[1] - grid[0]
-        )
+        step = grid[1] - grid[0]
+        tau = rng.choice(grid, size=draws, p=post) + rng.uniform(-0.5, 0.5, draws) * step
     else:
         tau = np.full(draws, judge_sd)
     prec = lam[None, :] + 1.0 / tau[:, None] ** 2
@@ -227,7 +239,6 @@ def panel_draw(
     rule: RuleLike = "disturbed",
     adjust_for: Sequence[str] | None = None,
     level: float = 0.95,
-    model_level: float = 0.95,
     min_n: int = 30,
     seed: int = 0,
 ) -> PanelDraw:
@@ -248,7 +259,8 @@ def panel_draw(
         A :class:`CaseData` with votes (who sat on each case), ``circuit`` and ``year``.
     model
         The judge effects, a frame from :func:`toolkit.judge_effects` with ``method="mixed"``
-        fitted at ``model_level``; fitted here (with ``adjust_for``) when None.
+        (its ``judge_id``, ``effect`` and ``judge_sd``); fitted here (with ``adjust_for``)
+        when None.
     draws
         Posterior draws of the judge and fixed effects.
     panels
@@ -260,9 +272,6 @@ def panel_draw(
         ``circuit``, ``year`` and ``claim_type`` the cases have.
     level
         Level of the intervals.
-    model_level
-        The level at which ``model``'s ``ci_low``/``ci_high`` were computed (to recover each
-        effect's posterior standard deviation when the frame has no ``effect_sd``).
     min_n
         Circuits with fewer analysed cases are flagged ``small_n``.
     seed
@@ -286,7 +295,6 @@ def panel_draw(
     True
     """
     import patsy
-    import statsmodels.api as sm
 
     from toolkit.models import judge_effects
     from toolkit.rates import flagged_cases
@@ -297,8 +305,8 @@ def panel_draw(
         raise ToolkitError("panel_draw needs the votes table: who sat on each case")
     if draws < 2 or panels < 2:
         raise ToolkitError(f"draws and panels must be at least 2 (got {draws}, {panels})")
-    if not 0 < level < 1 or not 0 < model_level < 1:
-        raise ToolkitError(f"level and model_level must lie in (0, 1) (got {level}, {model_level})")
+    if not 0 < level < 1:
+        raise ToolkitError(f"level must lie in (0, 1), not {level!r}")
     r = get_rule(rule)
     cases = flagged_cases(data, r)
     for col in ("circuit", "year"):
@@ -347,8 +355,8 @@ def panel_draw(
 
     # -- the judge model --------------------------------------------------------------------
     if model is None:
-        model = judge_effects(data, method="mixed", rule=r, adjust_for=adjust, level=model_level)
-    need = {"judge_id", "effect", "ci_low", "ci_high"}
+        model = judge_effects(data, method="mixed", rule=r, adjust_for=adjust)
+    need = {"judge_id", "effect", "judge_sd"}
     if not need <= set(model.columns):
         raise ToolkitError(
             f"model: expected a judge_effects(method='mixed') frame with columns "
@@ -359,14 +367,11 @@ def panel_draw(
     if model["judge_id"].duplicated().any():
         raise ToolkitError("model: one row per judge expected (fit without `within`)")
     mean = model.set_index("judge_id")["effect"].astype(float)
-    sd = _effect_sd(model, model_level).set_axis(model["judge_id"]).astype(float)
-    if "judge_sd" in model.columns and model["judge_sd"].notna().any():
-        judge_sd = float(model["judge_sd"].dropna().iloc[0])
-    else:
-        judge_sd = float(np.sqrt(np.mean(mean**2 + sd**2)))
+    judge_sd = float(model["judge_sd"].dropna().iloc[0]) if model["judge_sd"].notna().any() else 0
+    if not judge_sd > 0:
+        raise ToolkitError("model: no positive judge_sd (the spread of the judge effects)")
     judges = pd.Index(sorted(set(votes["judge_id"]) | set(mean.index)))
     mu = mean.reindex(judges).fillna(0.0).to_numpy()
-    sig = sd.reindex(judges).fillna(judge_sd).to_numpy()  # unseen judge: the prior
 
     # -- the case's linear predictor: fixed effects, with the judges' effects as offset -----
     v = votes[votes["case_id"].isin(cases["case_id"])]
@@ -378,19 +383,13 @@ def panel_draw(
     X = patsy.dmatrix(rhs, frame, return_type="dataframe").to_numpy()
     y = cases["reversed"].astype("float64").to_numpy()
     offset = cases["case_id"].map(own).to_numpy(dtype=float)
-    try:
-        fit = sm.Logit(y, X, offset=offset).fit(disp=0, method="newton", maxiter=100)
-        beta, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
-    except np.linalg.LinAlgError:
-        raise ToolkitError(
-            "the fixed effects cannot be estimated (a group of cases with no or only "
-            f"reversals?): adjust_for={adjust}"
-        ) from None
+    beta, cov = _map_logit(X, y, offset)
     notes = []
-    if not np.all(np.isfinite(np.sqrt(np.diag(cov)))) or np.any(np.sqrt(np.diag(cov)) > 10):
+    sd_beta = np.sqrt(np.diag(cov))[1:]
+    if np.any(sd_beta > 1.5):
         notes.append(
-            "some fixed effects are barely identified (a group with no or all reversals): "
-            "their uncertainty dominates the interval"
+            "some fixed effects rest on groups with few or no reversals; the weak prior on "
+            "them (normal, sd 2.5) and their uncertainty weigh on the result"
         )
 
     # -- the pool of each circuit and year ---------------------------------------------------
@@ -438,7 +437,12 @@ def panel_draw(
 
     # -- posterior draws ---------------------------------------------------------------------
     S = int(draws)
-    eff, sd_draws = _effect_draws(mu, sig, judge_sd, S, rng)
+    p_fit = _expit(X @ beta + offset)
+    v_an = votes[votes["case_id"].isin(cases["case_id"])]
+    rows = pd.Index(cases["case_id"]).get_indexer(v_an["case_id"])
+    cols = judges.get_indexer(v_an["judge_id"])
+    lam = np.bincount(cols, weights=(p_fit * (1 - p_fit))[rows], minlength=len(judges))
+    eff, sd_draws = _effect_draws(mu, lam, judge_sd, S, rng)
     try:
         chol = np.linalg.cholesky(cov + 1e-12 * np.eye(len(beta)))
     except np.linalg.LinAlgError:
@@ -465,9 +469,6 @@ def panel_draw(
         p_low_g[g], p_high_g[g] = np.quantile(p, q)
     d_case = d_group[:, group]  # S x cases
 
-    v_an = votes[votes["case_id"].isin(cases["case_id"])]
-    rows = pd.Index(cases["case_id"]).get_indexer(v_an["case_id"])
-    cols = judges.get_indexer(v_an["judge_id"])
     u_own = np.zeros((S, len(cases)))
     np.add.at(u_own.T, rows, eff[:, cols].T)
     a_case = betas @ X.T
