@@ -17,7 +17,7 @@ import pytest
 
 import toolkit
 from toolkit import paths
-from toolkit.durations import durations, km_quantiles
+from toolkit.timing import durations, km_quantiles
 from toolkit.errors import ToolkitError
 
 # Fixture A: integer days with ties and censoring; B: no censoring, the curve sits exactly at
@@ -81,20 +81,28 @@ def _r_available() -> bool:
     return probe.returncode == 0
 
 
-def _r_quantiles(days, decided, tmp_path) -> np.ndarray:
+def _r_quantiles(groups: dict[str, tuple], tmp_path) -> dict[str, np.ndarray]:
+    """R's quantiles and intervals for several groups of rows, in one Rscript call."""
     path = tmp_path / "km.csv"
-    pd.DataFrame({"days": days, "dec": np.asarray(decided, int)}).to_csv(path, index=False)
+    pd.concat(
+        pd.DataFrame({"g": name, "days": days, "dec": np.asarray(dec, int)})
+        for name, (days, dec) in groups.items()
+    ).to_csv(path, index=False)
     script = (
         "library(survival); d <- read.csv(commandArgs(TRUE)[1]); "
-        "q <- quantile(survfit(Surv(days, dec) ~ 1, data = d), c(.25, .5, .75), conf.int = TRUE);"
-        " write.table(rbind(q$quantile, q$lower, q$upper), sep = ',', row.names = FALSE, "
-        "col.names = FALSE)"
+        "for (g in unique(d$g)) { s <- d[d$g == g, ]; "
+        "q <- quantile(survfit(Surv(days, dec) ~ 1, data = s), c(.25, .5, .75), conf.int = TRUE);"
+        " m <- rbind(q$quantile, q$lower, q$upper); "
+        "for (i in 1:3) cat(g, m[i, ], sep = ',', fill = TRUE) }"
     )
     out = subprocess.run(
         ["Rscript", "-e", script, str(path)], capture_output=True, text=True, check=True
     ).stdout
-    rows = [line.replace("NA", "nan").split(",") for line in out.split()]
-    return np.array(rows, dtype=float)
+    found: dict[str, list] = {}
+    for line in out.split():
+        name, *values = line.replace("NA", "nan").split(",")
+        found.setdefault(name, []).append(values)
+    return {name: np.array(rows, dtype=float) for name, rows in found.items()}
 
 
 def _mine(days, decided) -> np.ndarray:
@@ -136,12 +144,11 @@ def test_demo_rows_match_r_survfit():
 
 @pytest.mark.skipif(not _r_available(), reason="Rscript with the survival package not installed")
 def test_stored_numbers_are_what_r_gives_now(tmp_path):
-    for name, (days, dec) in FIXTURES.items():
-        np.testing.assert_allclose(
-            _r_quantiles(days, dec, tmp_path), np.array(R_QUANTILES[name], float)
-        )
     _, days, decided = _demo_ca1()
-    np.testing.assert_allclose(_r_quantiles(days, decided, tmp_path), np.array(R_DEMO_CA1, float))
+    got = _r_quantiles({**FIXTURES, "demo": (days, decided)}, tmp_path)
+    for name in FIXTURES:
+        np.testing.assert_allclose(got[name], np.array(R_QUANTILES[name], float))
+    np.testing.assert_allclose(got["demo"], np.array(R_DEMO_CA1, float))
 
 
 def test_pending_cases_are_censored_at_as_of_and_bad_rows_set_aside():

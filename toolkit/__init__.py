@@ -87,8 +87,8 @@ _LAZY = {
     "trend": "toolkit.models",
     "pseudonym": "toolkit.models",
     "panel_composition": "toolkit.panels",
-    "panel_draw": "toolkit.panel_draw",
-    "durations": "toolkit.durations",
+    "panel_draw": "toolkit.assignment",
+    "durations": "toolkit.timing",
     "chart_durations": "toolkit.charts",
     "agreement": "toolkit.reliability",
     "disagreements": "toolkit.reliability",
@@ -117,7 +117,7 @@ if TYPE_CHECKING:
         chart_trend,
         save_chart,
     )
-    from toolkit.durations import durations
+    from toolkit.timing import durations
     from toolkit.models import fit_reversal_model, judge_effects, pseudonym, trend
     from toolkit.outcomes import (
         RULES,
@@ -127,7 +127,7 @@ if TYPE_CHECKING:
         rollup,
         rollup_claims,
     )
-    from toolkit.panel_draw import panel_draw
+    from toolkit.assignment import panel_draw
     from toolkit.panels import panel_composition
     from toolkit.rates import compare_rates, proportion_ci, reversal_rates, rule_sensitivity
     from toolkit.reliability import (

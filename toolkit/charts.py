@@ -446,7 +446,7 @@ def chart_durations(result: Any, title: str | None = None, points: int = 150) ->
     Parameters
     ----------
     result
-        A :class:`toolkit.durations.Durations` (from :func:`toolkit.durations`).
+        A :class:`toolkit.timing.Durations` (from :func:`toolkit.durations`).
     title
         Chart title.
     points

@@ -262,7 +262,7 @@ def _true_panel_disagreement(
     """The panel disagreement implied by the planted effects, exactly, over every panel."""
     from itertools import combinations
 
-    from toolkit.panel_draw import panel_disagreement
+    from toolkit.assignment import panel_disagreement
 
     p = PARAMS
     total = u + p["beta_democratic_appointee"] * (
