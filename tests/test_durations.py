@@ -17,8 +17,8 @@ import pytest
 
 import toolkit
 from toolkit import paths
-from toolkit.timing import durations, km_quantiles
 from toolkit.errors import ToolkitError
+from toolkit.timing import durations, km_quantiles
 
 # Fixture A: integer days with ties and censoring; B: no censoring, the curve sits exactly at
 # 0.5 (and 0.25, 0.75) between two event times; C: heavy censoring, the median is not reached.

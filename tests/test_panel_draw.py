@@ -15,8 +15,8 @@ import pytest
 
 import toolkit
 from toolkit import paths
-from toolkit.errors import ToolkitError
 from toolkit.assignment import ASSUMPTIONS, _draw_panels, panel_disagreement, panel_draw
+from toolkit.errors import ToolkitError
 from toolkit.schema import CaseData, conform
 from toolkit.simulate import CLAIM_TYPE_EFFECT, write_demo
 

@@ -106,6 +106,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from toolkit.assignment import panel_draw
     from toolkit.charts import (
         chart_durations,
         chart_funnel,
@@ -117,7 +118,6 @@ if TYPE_CHECKING:
         chart_trend,
         save_chart,
     )
-    from toolkit.timing import durations
     from toolkit.models import fit_reversal_model, judge_effects, pseudonym, trend
     from toolkit.outcomes import (
         RULES,
@@ -127,7 +127,6 @@ if TYPE_CHECKING:
         rollup,
         rollup_claims,
     )
-    from toolkit.assignment import panel_draw
     from toolkit.panels import panel_composition
     from toolkit.rates import compare_rates, proportion_ci, reversal_rates, rule_sensitivity
     from toolkit.reliability import (
@@ -140,6 +139,7 @@ if TYPE_CHECKING:
     from toolkit.schema import CIRCUITS, OUTCOMES, CaseData, data_dictionary
     from toolkit.simulate import simulate_petitions
     from toolkit.sources import load
+    from toolkit.timing import durations
 
 
 def __getattr__(name: str) -> Any:
