@@ -539,3 +539,75 @@ def panel_draw(
         adjust_for=tuple(adjust),
         notes=notes,
     )
+
+
+def why_no_panel_draw(data: CaseData) -> str | None:
+    """Why :func:`panel_draw` does not apply to these data, or None when it does.
+
+    It applies to cases decided by three-judge panels of a court that draws its panels (not
+    the Supreme Court, where the whole bench sits), with the judges who sat (votes), the
+    circuit and the year.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> why_no_panel_draw(toolkit.load("demo")) is None
+    True
+    """
+    cases = data.cases
+    if data.votes is None or data.votes.empty:
+        return "these data do not say which judges sat on each case (no votes)."
+    for col in ("circuit", "year"):
+        if col not in cases.columns or cases[col].isna().all():
+            return f"these data have no {col}, which the panel draw needs."
+    size = data.votes.groupby("case_id").size()
+    three = cases["case_id"].map(size).eq(3)
+    if "court" in cases.columns:
+        three &= cases["court"].astype("str").ne("scotus")
+    if not three.any():
+        courts = ", ".join(sorted(cases["court"].dropna().astype("str").unique())[:5])
+        return (
+            "no case here was decided by a three-judge panel drawn from a court's judges "
+            f"(court: {courts or 'unknown'}); the Supreme Court sits as one bench, so there "
+            "is no panel draw to measure."
+        )
+    return None
+
+
+def describe_panel_draw(result: PanelDraw) -> str:
+    """The panel disagreement in sentences, with what it means and assumes.
+
+    Examples
+    --------
+    >>> import toolkit  # doctest: +SKIP
+    >>> describe_panel_draw(panel_draw(toolkit.load("demo")))  # doctest: +SKIP
+    'Two panels drawn at random ...'
+    """
+    low, high = result.disagreement_ci
+    level = f"{100 * result.level:.0f}%"
+    by = result.by_circuit.sort_values("disagreement")
+    text = (
+        f"Two panels drawn at random from the judges who sat in the same circuit and year "
+        f"would decide **{100 * result.disagreement:.1f}%** of these {len(result.cases):,} "
+        f"cases differently because of who sat ({level} interval {100 * low:.1f}% to "
+        f"{100 * high:.1f}%), holding each case's merits fixed."
+    )
+    if len(by) > 1:
+        top, bottom = by.iloc[-1], by.iloc[0]
+        text += (
+            f" It is highest in {top['circuit']} ({100 * top['disagreement']:.1f}%) and lowest "
+            f"in {bottom['circuit']} ({100 * bottom['disagreement']:.1f}%); it grows with the "
+            "spread of the judges and with a circuit's reversal rate, since a panel can hardly "
+            "change a case that almost always loses."
+        )
+    text += (
+        f" The judges' effects have a standard deviation of {result.judge_sd:.2f} on the "
+        f"log-odds scale ({level} interval {result.judge_sd_ci[0]:.2f} to "
+        f"{result.judge_sd_ci[1]:.2f}).\n\n"
+        "This is not a count of cases that came out the other way: it is the expected share "
+        "of cases on which two random panels would differ, the quantity Fischman estimates "
+        "from panel data. " + result.assumptions
+    )
+    if result.notes:
+        text += "\n\n" + " ".join(f"Note: {n}." for n in result.notes)
+    return text

@@ -300,3 +300,76 @@ def durations(
         by=tuple(groups),
         level=level,
     )
+
+
+def default_start(data: CaseData | pd.DataFrame, end: str = "decided") -> str | None:
+    """The first of ``filed`` and ``argued`` that holds dates (and is not ``end``), or None.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> default_start(toolkit.load("demo"))
+    'filed'
+    """
+    cases = data.cases if isinstance(data, CaseData) else data
+    for col in ("filed", "argued"):
+        if col != end and col in cases.columns and cases[col].notna().any():
+            return col
+    return None
+
+
+def describe_durations(result: Durations) -> str:
+    """The medians in sentences: overall, fastest and slowest group, pending cases.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> describe_durations(durations(toolkit.load("demo"))).startswith("Half of the")
+    True
+    """
+    table = result.table
+    level = f"{100 * result.level:.0f}%"
+
+    def days(v: float) -> str:
+        return "not reached" if pd.isna(v) else f"{v:,.0f} days"
+
+    n, pending = int(table["n"].sum()), int(table["n_pending"].sum())
+    if not result.by:
+        row = table.iloc[0]
+        text = (
+            f"Half of the {n:,} cases were {result.end} within {days(row['median'])} of being "
+            f"{result.start} ({level} interval {days(row['median_low'])} to "
+            f"{days(row['median_high'])}); a quarter within {days(row['q25'])}, three quarters "
+            f"within {days(row['q75'])}."
+        )
+    else:
+        ranked = table.dropna(subset=["median"]).sort_values("median")
+        label = " x ".join(result.by)
+        text = f"Median days from {result.start} to {result.end} by {label}"
+        if len(ranked):
+            fast, slow = ranked.iloc[0], ranked.iloc[-1]
+            name = lambda r: " ".join(str(r[c]) for c in result.by)  # noqa: E731
+            text += (
+                f": shortest in {name(fast)} ({days(fast['median'])}, {level} interval "
+                f"{days(fast['median_low'])} to {days(fast['median_high'])}), longest in "
+                f"{name(slow)} ({days(slow['median'])}, {days(slow['median_low'])} to "
+                f"{days(slow['median_high'])})."
+            )
+        else:
+            text += ": no group reached its median."
+    text += (
+        f" {pending:,} of the {n:,} cases had no {result.end} date by {result.as_of.date()} "
+        "and count as pending there (censored), not as dropped."
+    )
+    if len(result.excluded):
+        text += (
+            " Not measured: "
+            + "; ".join(
+                f"{r.n:,} cases with {r.reason}"
+                if r.reason.startswith("no ")
+                else f"{r.n:,}: {r.reason}"
+                for r in result.excluded.itertuples()
+            )
+            + "."
+        )
+    return text
