@@ -124,6 +124,8 @@ def test_the_interval_widens_on_small_data(result, tmp_path):
         result.judge_sd_ci[1] - result.judge_sd_ci[0]
     )
     assert got.disagreement_ci[0] < got.disagreement < got.disagreement_ci[1]
+    assert any("poorly measured" in note for note in got.notes)  # and it says so
+    assert result.notes == []
 
 
 def test_visiting_judges_in_the_proportion_the_data_show():

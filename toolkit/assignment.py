@@ -55,6 +55,9 @@ ASSUMPTIONS = (
 )
 """What the panel disagreement means and assumes, in words a report can print."""
 
+THIN_REVERSALS = 3
+"""Below this median number of reversed cases per judge, the result carries a warning note."""
+
 PRIOR_SD = 2.5
 """Standard deviation (log-odds) of the weak normal prior on the case-level fixed effects."""
 
@@ -443,6 +446,15 @@ def panel_draw(
     cols = judges.get_indexer(v_an["judge_id"])
     lam = np.bincount(cols, weights=(p_fit * (1 - p_fit))[rows], minlength=len(judges))
     eff, sd_draws = _effect_draws(mu, lam, judge_sd, S, rng)
+    per_judge = np.bincount(cols, weights=y[rows], minlength=len(judges))
+    typical = float(np.median(per_judge[np.bincount(cols, minlength=len(judges)) > 0]))
+    if typical < THIN_REVERSALS:
+        notes.append(
+            f"the typical judge sat on only {typical:.0f} reversed cases here; with so few, "
+            "the spread of the judges is poorly measured and mixed logit estimates of it tend "
+            "to run low, so the panel disagreement is more likely understated than overstated "
+            "(in simulations with about 2,000 cases it came out well below the truth)"
+        )
     try:
         chol = np.linalg.cholesky(cov + 1e-12 * np.eye(len(beta)))
     except np.linalg.LinAlgError:
