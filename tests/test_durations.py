@@ -218,3 +218,50 @@ def test_durations_chart_draws_every_group():
     spec = toolkit.chart_durations(d).to_dict()
     assert "pending" in json.dumps(spec)
     assert len(d.curves["circuit"].unique()) == 11
+
+
+def test_idb_filing_hearing_and_judgment_dates(tmp_path):
+    from toolkit.sources import idb
+
+    raw = tmp_path / "raw" / "idb"
+    raw.mkdir(parents=True)
+    rows = [
+        # CIRCUIT DISP OUTCOME NOS DKTDATE HEARDATE JUDGDATE TAPEYEAR
+        ["9", "1", "1", "440", "20150105", "20151001", "20160301", "2016"],
+        ["2", "1", "2", "530", "19000101", "19000101", "20160415", "2016"],  # 1900: missing
+        ["2", "4", "-8", "530", "01/20/2015", "", "07/01/2016", "2016"],  # other date layout
+    ]
+    header = ["CIRCUIT", "DISP", "OUTCOME", "NOS", "DKTDATE", "HEARDATE", "JUDGDATE", "TAPEYEAR"]
+    text = "\n".join("\t".join(r) for r in [header, *rows]) + "\n"
+    (raw / "ap08on.txt").write_text(text)
+    data = idb.read(raw_dir=tmp_path / "raw", processed_dir=tmp_path / "processed")
+    cases = data.cases.sort_values("case_id").reset_index(drop=True)
+    assert cases["filed"].tolist()[0] == pd.Timestamp("2015-01-05")
+    assert pd.isna(cases["filed"].iloc[1]) and pd.isna(cases["argued"].iloc[1])
+    assert cases["filed"].iloc[2] == pd.Timestamp("2015-01-20") and pd.isna(cases["argued"].iloc[2])
+    assert (
+        cases["decided"].tolist()
+        == pd.to_datetime(["2016-03-01", "2016-04-15", "2016-07-01"]).tolist()
+    )
+    d = durations(data)
+    assert d.table["n"].iloc[0] == 2 and d.table["n_decided"].iloc[0] == 2
+    assert d.excluded.to_dict("records") == [{"reason": "no filed date", "n": 1}]
+    assert durations(data, start="argued").table["median"].iloc[0] == 152  # Oct 1 -> Mar 1
+
+
+@pytest.mark.realdata
+def test_scdb_argued_to_decided(real_raw, monkeypatch):
+    monkeypatch.setenv("APPELLATE_DATA", str(real_raw))
+    data = toolkit.load("scdb")
+    cases = data.cases
+    argued = cases["argued"].notna()
+    assert argued.mean() > 0.8
+    reargued = cases["dateRearg"].notna() & (cases["dateRearg"].astype("str").str.strip() != "")
+    assert (
+        cases.loc[reargued, "argued"]
+        == pd.to_datetime(cases.loc[reargued, "dateRearg"], format="%m/%d/%Y")
+    ).all()
+    d = durations(data, start="argued")
+    median = d.table["median"].iloc[0]
+    assert 60 <= median <= 120  # the Court decides an argued case in about two to four months
+    assert d.table["n_pending"].iloc[0] == 0

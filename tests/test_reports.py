@@ -45,7 +45,9 @@ def test_every_demo_report_builds(built):
         "demo/judges__circuits-ca9",
         "demo/models",
         "demo/overview",
+        "demo/panel_draw",
         "demo/panels",
+        "demo/timing",
         "demo/trends",
     ]
     for r in results:
@@ -61,7 +63,7 @@ def test_every_demo_report_builds(built):
             assert (folder / "figures" / f"{figure}.png").exists()
             assert (folder / "figures" / f"{figure}.svg").exists()
     index = (out / "index.html").read_text()
-    assert "SIMULATED DATA" in index and index.count('href="demo/') == 7
+    assert "SIMULATED DATA" in index and index.count('href="demo/') == 9
 
 
 def test_demo_report_numbers(built):
