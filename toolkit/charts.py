@@ -467,7 +467,7 @@ def chart_durations(result: Any, title: str | None = None, points: int = 150) ->
     curves = result.curves
     if curves.empty:
         raise ToolkitError("no curve to draw: no case was measured")
-    parts = curves.groupby(by, observed=True, sort=True) if by else [((), curves)]
+    parts = curves.groupby(by, observed=True, sort=False) if by else [((), curves)]
     frames = []
     top = float(curves["days"].max()) or 1.0
     grid = np.linspace(0.0, top, points)
@@ -486,7 +486,13 @@ def chart_durations(result: Any, title: str | None = None, points: int = 150) ->
     group = " x ".join(by)
     if by:
         table["group"] = table[by].astype("str").agg(" ".join, axis=1)
-    color = {"color": alt.Color("group:N", title=group.replace("_", " "))} if by else {}
+    color = {}
+    if by:
+        order = list(pd.unique(table["group"]))
+        scale = alt.Scale(scheme="tableau20") if len(order) > 8 else alt.Undefined
+        color = {
+            "color": alt.Color("group:N", title=group.replace("_", " "), sort=order, scale=scale)
+        }
     base = alt.Chart(table).encode(
         x=alt.X("days:Q", title=f"Days from {result.start} to {result.end}")
     )
