@@ -126,7 +126,7 @@ def panel_disagreement(p: np.ndarray, weights: np.ndarray | None = None) -> np.n
     --------
     >>> float(panel_disagreement(np.array([0.1, 0.3, 0.6])))  # (0.2 + 0.5 + 0.3) / 3
     0.3333333333333333
-    >>> float(panel_disagreement(np.array([0.1, 0.3]), np.array([0.5, 0.5])))  # 2 * .25 * .2
+    >>> round(float(panel_disagreement(np.array([0.1, 0.3]), np.array([0.5, 0.5]))), 12)
     0.1
     """
     p = np.asarray(p, dtype=float)

@@ -106,8 +106,8 @@ def km_quantiles(
     Examples
     --------
     >>> q, curve = km_quantiles(np.array([1, 2, 3, 4]), np.array([True, True, True, True]))
-    >>> q["days"].tolist()  # the curve sits at 0.5 between days 2 and 3
-    [1.0, 2.5, 3.0]
+    >>> q["days"].tolist()  # the curve sits exactly at 0.75, 0.5, 0.25: midpoints, as R gives
+    [1.5, 2.5, 3.5]
     """
     from scipy import stats
     from statsmodels.duration.survfunc import SurvfuncRight
