@@ -111,7 +111,9 @@ class PanelDraw:
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    from scipy.special import expit
+
+    return expit(x)
 
 
 def panel_disagreement(p: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -188,14 +190,14 @@ def _map_logit(
     prec[0] = 1.0 / 10.0**2  # the intercept: nearly flat
     beta = np.zeros(k)
     for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(X @ beta + offset)))
+        p = _expit(X @ beta + offset)
         grad = X.T @ (y - p) - prec * beta
         hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(prec)
         step = np.linalg.solve(hess, grad)
         beta = beta + step
         if np.max(np.abs(step)) < 1e-10:
             break
-    p = 1.0 / (1.0 + np.exp(-(X @ beta + offset)))
+    p = _expit(X @ beta + offset)
     hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(prec)
     return beta, np.linalg.inv(hess)
 
@@ -373,6 +375,13 @@ def panel_draw(
     judge_sd = float(model["judge_sd"].dropna().iloc[0]) if model["judge_sd"].notna().any() else 0
     if not judge_sd > 0:
         raise ToolkitError("model: no positive judge_sd (the spread of the judge effects)")
+    sat = set(votes.loc[votes["case_id"].isin(cases["case_id"]), "judge_id"])
+    known = len(sat & set(mean.index))
+    if known < 0.5 * len(sat):
+        raise ToolkitError(
+            f"model: only {known} of the {len(sat)} judges who sat on these cases have an "
+            "effect in it; fit it on these data, without anonymize=True"
+        )
     judges = pd.Index(sorted(set(votes["judge_id"]) | set(mean.index)))
     mu = mean.reindex(judges).fillna(0.0).to_numpy()
 
