@@ -618,8 +618,8 @@ def describe_panel_draw(result: PanelDraw) -> str:
         text += (
             f" It is highest in {top['circuit']} ({100 * top['disagreement']:.1f}%) and lowest "
             f"in {bottom['circuit']} ({100 * bottom['disagreement']:.1f}%); it grows with the "
-            "spread of the judges and with a circuit's reversal rate, since a panel can hardly "
-            "change a case that almost always loses."
+            "spread of the judges and is larger where reversal is closer to even odds, since a "
+            "panel can hardly change a case that almost always loses (or wins)."
         )
     text += (
         f" The judges' effects have a standard deviation of {result.judge_sd:.2f} on the "
