@@ -50,7 +50,9 @@ def test_every_demo_report_builds(built):
         "demo/judges__circuits-ca9",
         "demo/models",
         "demo/overview",
+        "demo/panel_draw",
         "demo/panels",
+        "demo/timing",
         "demo/trends",
     ]
     for r in results:
@@ -66,7 +68,7 @@ def test_every_demo_report_builds(built):
             assert (folder / "figures" / f"{figure}.png").exists()
             assert (folder / "figures" / f"{figure}.svg").exists()
     index = (out / "index.html").read_text()
-    assert "SIMULATED DATA" in index and index.count('href="demo/') == 8
+    assert "SIMULATED DATA" in index and index.count('href="demo/') == 10
 
 
 def test_demo_report_numbers(built):

@@ -29,6 +29,7 @@ __all__ = [
     "apply_rule",
     "CaseData",
     "chart_funnel",
+    "chart_durations",
     "chart_heatmap",
     "chart_judge_effects",
     "chart_panels",
@@ -41,6 +42,7 @@ __all__ = [
     "DataError",
     "disagreements",
     "draft_mapping",
+    "durations",
     "fit_reversal_model",
     "fleiss_kappa",
     "get_rule",
@@ -51,6 +53,7 @@ __all__ = [
     "outcome_table",
     "MappingError",
     "panel_composition",
+    "panel_draw",
     "proportion_ci",
     "pseudonym",
     "read_mapping",
@@ -90,6 +93,9 @@ _LAZY = {
     "trend": "toolkit.models",
     "pseudonym": "toolkit.models",
     "panel_composition": "toolkit.panels",
+    "panel_draw": "toolkit.assignment",
+    "durations": "toolkit.timing",
+    "chart_durations": "toolkit.charts",
     "agreement": "toolkit.reliability",
     "disagreements": "toolkit.reliability",
     "cohen_kappa": "toolkit.reliability",
@@ -112,7 +118,9 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from toolkit.assignment import panel_draw
     from toolkit.charts import (
+        chart_durations,
         chart_funnel,
         chart_heatmap,
         chart_judge_effects,
@@ -148,6 +156,7 @@ if TYPE_CHECKING:
     from toolkit.schema import CIRCUITS, OUTCOMES, CaseData, data_dictionary
     from toolkit.simulate import simulate_petitions
     from toolkit.sources import load
+    from toolkit.timing import durations
 
 
 def __getattr__(name: str) -> Any:

@@ -19,6 +19,7 @@ from toolkit.errors import ToolkitError
 from toolkit.rates import RATE_COLUMNS
 
 __all__ = [
+    "chart_durations",
     "chart_funnel",
     "chart_heatmap",
     "chart_judge_effects",
@@ -435,6 +436,89 @@ def chart_trend(trend: pd.DataFrame, by: str | None = None, title: str | None = 
         ),
         description="Yearly reversal rates with confidence intervals and a smoothed logistic "
         "trend with its confidence band.",
+        width=520,
+    )
+
+
+def chart_durations(result: Any, title: str | None = None, points: int = 150) -> Any:
+    """Kaplan-Meier curves of the share of cases still pending, with their bands.
+
+    Parameters
+    ----------
+    result
+        A :class:`toolkit.timing.Durations` (from :func:`toolkit.durations`).
+    title
+        Chart title.
+    points
+        Days at which each curve is drawn (the step curve is read at evenly spaced days, so
+        large data never reach Altair's row limit).
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> chart = chart_durations(toolkit.durations(toolkit.load("demo"), by="circuit"))
+    >>> [layer["mark"]["type"] for layer in chart.to_dict()["layer"]]
+    ['area', 'line']
+    """
+    import altair as alt
+
+    use_theme()
+    by = list(result.by)
+    curves = result.curves
+    if curves.empty:
+        raise ToolkitError("no curve to draw: no case was measured")
+    parts = curves.groupby(by, observed=True, sort=False) if by else [((), curves)]
+    frames = []
+    top = float(curves["days"].max()) or 1.0
+    grid = np.linspace(0.0, top, points)
+    for key, part in parts:
+        part = part.sort_values("days")
+        last = float(part["days"].max())
+        at = np.union1d(grid[grid <= last], [last])
+        idx = np.searchsorted(part["days"].to_numpy(), at, side="right") - 1
+        frame = part.iloc[idx][["pending", "ci_low", "ci_high"]].reset_index(drop=True)
+        frame.insert(0, "days", at)
+        key = key if isinstance(key, tuple) else (key,)
+        for col, value in zip(by, key, strict=True):
+            frame[col] = str(value)
+        frames.append(frame)
+    table = pd.concat(frames, ignore_index=True)
+    group = " x ".join(by)
+    if by:
+        table["group"] = table[by].astype("str").agg(" ".join, axis=1)
+    color = {}
+    if by:
+        order = list(pd.unique(table["group"]))
+        scale = alt.Scale(scheme="tableau20") if len(order) > 8 else alt.Undefined
+        color = {
+            "color": alt.Color("group:N", title=group.replace("_", " "), sort=order, scale=scale)
+        }
+    base = alt.Chart(table).encode(
+        x=alt.X("days:Q", title=f"Days from {result.start} to {result.end}")
+    )
+    band = base.mark_area(opacity=0.15, interpolate="step-after").encode(
+        y=alt.Y("ci_low:Q", axis=alt.Axis(format="%"), title="Share still pending"),
+        y2="ci_high:Q",
+        **color,
+    )
+    line = base.mark_line(interpolate="step-after").encode(
+        y="pending:Q",
+        tooltip=[
+            *[alt.Tooltip(f"{c}:N") for c in by],
+            alt.Tooltip("days:Q", format=".0f"),
+            alt.Tooltip("pending:Q", format=".1%", title="still pending"),
+        ],
+        **color,
+    )
+    level = f"{100 * result.level:.0f}%"
+    return alt.layer(band, line).properties(
+        title=alt.Title(
+            title or f"Time from {result.start} to {result.end}",
+            subtitle=f"Kaplan-Meier curves with {level} bands; cases without a {result.end} "
+            f"date are pending (censored) at {result.as_of.date()}",
+        ),
+        description=f"Kaplan-Meier curves of the share of cases not yet {result.end}, by days "
+        f"since {result.start}, with pointwise confidence bands.",
         width=520,
     )
 

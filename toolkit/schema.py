@@ -96,6 +96,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
             vocabulary=CIRCUITS,
         ),
         Column("lower_court", "str", "court or agency reviewed, e.g. 'bia', 'district', 'state'"),
+        Column("filed", DATE, "date the appeal or petition was filed (docketed)"),
+        Column("argued", DATE, "date of oral argument; empty when not argued"),
         Column("decided", DATE, "date of decision"),
         Column("year", "Int64", "year (or term) of decision"),
         Column("claim_type", "str", "main claim or issue category"),

@@ -122,6 +122,23 @@ PARAMS: dict[str, Any] = {
     "p_second_petitioner": 0.10,
 }
 
+FILING_MEDIAN_DAYS = {
+    "ca1": 330, "ca2": 420, "ca3": 360, "ca4": 240, "ca5": 270, "ca6": 300,
+    "ca7": 240, "ca8": 270, "ca9": 540, "ca10": 240, "ca11": 300,
+}  # fmt: skip
+"""Planted median days from filing a petition to its decision, by circuit (log-normal)."""
+FILING_LOG_SD = 0.45
+
+PANEL_DISAGREEMENT_DEFINITION = (
+    "average over the cases the 'disturbed' rule counts of E|F(a + u1) - F(a + u2)|, F the "
+    "logistic function, a = alpha[circuit] + beta_claim_type[claim_type] + trend_per_year * "
+    "(year - reference_year), u1 and u2 the summed planted effects (judge effect + "
+    "beta_democratic_appointee for a Democratic appointee) of two independent panels drawn as "
+    "the simulator draws them (three of the circuit's judges at random; with probability "
+    "p_visiting_district_judge the third seat goes to one of the circuit's district judges); "
+    "computed exactly over every possible panel"
+)
+
 DEMO_FILES = ("cases.csv", "claims.csv", "judges.csv", "mapping.yaml", "truth.json", "README.md")
 
 MAPPING_YAML = """\
@@ -139,6 +156,7 @@ columns:
   claim_type: Lead claim
   outcome: Disposition
   published: Published
+  filed: Filed
 values:
   circuit: {"1st Cir.": ca1, "2d Cir.": ca2, "3d Cir.": ca3, "4th Cir.": ca4, "5th Cir.": ca5,
             "6th Cir.": ca6, "7th Cir.": ca7, "8th Cir.": ca8, "9th Cir.": ca9,
@@ -189,6 +207,10 @@ the eleven numbered circuits, 2004-2012, hand-coded as a researcher would:
 - `mapping.yaml`: how these columns and labels map onto the canonical model;
 - `truth.json`: the parameters the data were drawn from (circuit, claim-type, panel-party and
   judge effects, the trend), so statistics can be checked for recovery.
+
+The filing date (`Filed`, the last column of `cases.csv`) and the truth entries about it and
+about the panel draw (`true_panel_disagreement`, `filing_median_days`) come from a random
+stream of their own, so they leave every other column as it was.
 """
 
 
@@ -226,6 +248,55 @@ def _judges(rng: np.random.Generator) -> pd.DataFrame:
                 )
     judges = pd.DataFrame(rows)
     return judges
+
+
+def _true_panel_disagreement(
+    judges: pd.DataFrame,
+    u: pd.Series,
+    circuit: np.ndarray,
+    claim_type: np.ndarray,
+    year: np.ndarray,
+    counted: np.ndarray,
+    alpha: dict[str, float],
+) -> tuple[float, dict[str, float]]:
+    """The panel disagreement implied by the planted effects, exactly, over every panel."""
+    from itertools import combinations
+
+    from toolkit.assignment import panel_disagreement
+
+    p = PARAMS
+    total = u + p["beta_democratic_appointee"] * (
+        judges.set_index("judge_id")["party"] == "democratic"
+    ).astype(float)
+    pv = p["p_visiting_district_judge"]
+    per_circuit: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for c, g in judges.groupby("circuit", sort=False):
+        roster = total[g.loc[g["seat"] == "circuit", "judge_id"]].to_numpy()
+        district = total[g.loc[g["seat"] == "district", "judge_id"]].to_numpy()
+        three = np.array([sum(t) for t in combinations(roster, 3)])
+        two = np.array([sum(t) for t in combinations(roster, 2)])
+        visit = (two[:, None] + district[None, :]).ravel()
+        values = np.concatenate([three, visit])
+        weights = np.concatenate(
+            [np.full(len(three), (1 - pv) / len(three)), np.full(len(visit), pv / len(visit))]
+        )
+        per_circuit[str(c)] = (values, weights)
+    frame = pd.DataFrame(
+        {
+            "circuit": circuit,
+            "a": [
+                alpha[c] + CLAIM_TYPE_EFFECT[t] + p["trend_per_year"] * (y - p["reference_year"])
+                for c, t, y in zip(circuit, claim_type, year, strict=True)
+            ],
+        }
+    )[counted]
+    d = pd.Series(np.nan, index=frame.index)
+    for (c, a), idx in frame.groupby(["circuit", "a"]).groups.items():
+        values, weights = per_circuit[c]
+        d[idx] = float(panel_disagreement(1 / (1 + np.exp(-(a + values))), weights))
+    frame["d"] = d
+    by_circuit = {c: round(float(frame.loc[frame["circuit"] == c, "d"].mean()), 6) for c in alpha}
+    return round(float(frame["d"].mean()), 6), by_circuit
 
 
 def simulate_petitions(
@@ -300,6 +371,7 @@ def simulate_petitions(
     granted = rng.random(n_cases) < _expit(eta)
 
     case_rows, claim_rows = [], []
+    case_outcomes: list[str] = []
     for i in range(n_cases):
         case_id = f"PFR-{i + 1:05d}"
         decided = pd.Timestamp(int(year[i]), 1, 1) + pd.Timedelta(days=int(day[i]))
@@ -333,6 +405,7 @@ def simulate_petitions(
                 for j in chosen or [live[int(rng.integers(len(live)))]]:
                     results[j] = "granted"
         outcome = rollup(results)
+        case_outcomes.append(outcome)
         panel = panels[i]
         dissent = ""
         if outcome in ("denied", "granted", "mixed") and rng.random() < p["p_dissent"]:
@@ -375,6 +448,24 @@ def simulate_petitions(
                 }
             )
 
+    # Filing dates and the panel-draw truth: a stream of their own, so nothing above changes.
+    extra = np.random.default_rng(np.random.SeedSequence([seed, 2]))
+    decided_dates = pd.to_datetime([row["Decided"] for row in case_rows], format="%m/%d/%Y")
+    log_days = np.log([FILING_MEDIAN_DAYS[c] for c in circuit]) + FILING_LOG_SD * (
+        extra.standard_normal(n_cases)
+    )
+    days = np.maximum(np.round(np.exp(log_days)), 1).astype("int64")
+    filed = decided_dates - pd.to_timedelta(days, unit="D")
+    for row, date in zip(case_rows, filed, strict=True):
+        row["Filed"] = date.strftime("%m/%d/%Y")
+    from toolkit.outcomes import get_rule
+
+    outcomes = pd.Series(case_outcomes)
+    counted = get_rule("disturbed").flag(outcomes).notna().to_numpy()
+    true_disagreement, true_disagreement_by_circuit = _true_panel_disagreement(
+        judges, u, circuit, claim_type, year, counted, alpha
+    )
+
     judges_out = pd.DataFrame(
         {
             "Judge ID": judges["judge_id"],
@@ -403,6 +494,13 @@ def simulate_petitions(
         "circuit_share": CIRCUIT_SHARE,
         "claim_type_share": CLAIM_TYPE_SHARE,
         "judge_effects": {k: float(v) for k, v in u.items()},
+        "true_panel_disagreement": true_disagreement,
+        "true_panel_disagreement_by_circuit": true_disagreement_by_circuit,
+        "panel_disagreement_definition": PANEL_DISAGREEMENT_DEFINITION,
+        "filing_median_days": FILING_MEDIAN_DAYS,
+        "filing_log_sd": FILING_LOG_SD,
+        "filing_model": "days from filing to decision ~ exp(log(filing_median_days[circuit]) "
+        "+ filing_log_sd * Normal(0, 1)), rounded, at least 1",
     }
     return {
         "cases": pd.DataFrame(case_rows),

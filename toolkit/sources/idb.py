@@ -91,13 +91,25 @@ CANONICAL = [
     "outcome",
     "outcome_raw",
     "decided",
+    "filed",
+    "argued",
     "weight",
 ]
+CONVERSION = "2"
+"""Version of the converted file's columns (2: ``filed`` and ``argued`` added)."""
 
 
 def _case(column: str, table: Mapping[int, str]) -> str:
     whens = " ".join(f"WHEN {code} THEN '{value}'" for code, value in table.items())
     return f"CASE TRY_CAST({column} AS INTEGER) {whens} ELSE NULL END"
+
+
+def _date(column: str, has: set[str]) -> str:
+    """A codebook date (YYYYMMDD, or MM/DD/YYYY) as a DATE; 1900-01-01 (missing) as NULL."""
+    if column not in has:
+        return "CAST(NULL AS DATE)"
+    parsed = f"coalesce(TRY_STRPTIME({column}, '%Y%m%d'), TRY_STRPTIME({column}, '%m/%d/%Y'))"
+    return f"CAST(CASE WHEN year({parsed}) > 1900 THEN {parsed} END AS DATE)"
 
 
 def _select(layout: str, columns: Sequence[str]) -> str:
@@ -121,7 +133,7 @@ def _select(layout: str, columns: Sequence[str]) -> str:
         f"WHEN {code} IS NULL OR {code} = -8 THEN 'unknown' "
         f"ELSE coalesce({mapped}, 'undocumented') END"
     )
-    decided = "TRY_STRPTIME(JUDGDATE, '%Y%m%d')" if "JUDGDATE" in has else "NULL"
+    decided = _date("JUDGDATE", has)
     return f"""
         'idb:{layout}:' || CAST(row_number() OVER () AS VARCHAR) AS case_id,
         'idb' AS source,
@@ -134,6 +146,8 @@ def _select(layout: str, columns: Sequence[str]) -> str:
         {outcome} AS outcome,
         'DISP=' || coalesce(DISP, '') || ' OUTCOME=' || coalesce(OUTCOME, '') AS outcome_raw,
         CAST({decided} AS DATE) AS decided,
+        {_date("DKTDATE", has)} AS filed,
+        {_date("HEARDATE", has)} AS argued,
         1.0 AS weight,
         '{layout}' AS layout"""
 
@@ -218,8 +232,8 @@ def parquet_path(
     files = _raw_files(raw_dir)
     key = fingerprint(files)
     folder = Path(processed_dir or paths.processed_dir()) / "idb"
-    target = folder / f"idb-{key}.parquet"
-    summary = folder / f"idb-{key}.json"
+    target = folder / f"idb-{key}-c{CONVERSION}.parquet"
+    summary = folder / f"idb-{key}-c{CONVERSION}.json"
     if not target.exists():
         result = convert(files, target)
         result["files"] = {p.name: file_info(p) for p in files}

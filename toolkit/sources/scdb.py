@@ -238,6 +238,20 @@ def read(
     )
 
 
+def _argued(raw: pd.DataFrame) -> pd.Series:
+    """The last oral argument: ``dateRearg`` when the case was reargued, else ``dateArgument``.
+
+    The raw columns stay in the cases as they are; a case never argued has no ``argued``.
+    """
+    dates = [
+        pd.to_datetime(raw[col], format="%m/%d/%Y", errors="coerce")
+        if col in raw.columns
+        else pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+        for col in ("dateRearg", "dateArgument")
+    ]
+    return dates[0].fillna(dates[1])
+
+
 def _case_columns(raw: pd.DataFrame, id_column: str = "caseId") -> pd.DataFrame:
     source = pd.to_numeric(raw["caseSource"], errors="coerce")
     circuit = source.map(CIRCUIT)
@@ -255,6 +269,7 @@ def _case_columns(raw: pd.DataFrame, id_column: str = "caseId") -> pd.DataFrame:
             "court": "scotus",
             "circuit": circuit,
             "lower_court": lower,
+            "argued": _argued(raw),
             "decided": pd.to_datetime(raw["dateDecision"], format="%m/%d/%Y", errors="coerce"),
             "year": pd.to_numeric(raw["term"], errors="coerce").astype("Int64"),
             "claim_type": issue.map(ISSUE_AREA),
