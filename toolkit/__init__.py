@@ -35,6 +35,8 @@ __all__ = [
     "chart_rates",
     "chart_rule_sensitivity",
     "chart_trend",
+    "code_disposition",
+    "code_dispositions",
     "cohen_kappa",
     "compare_rates",
     "data_dictionary",
@@ -60,6 +62,7 @@ __all__ = [
     "ToolkitError",
     "trend",
     "UnknownSourceError",
+    "validate_coding",
 ]
 
 _LAZY = {
@@ -97,6 +100,9 @@ _LAZY = {
     "chart_panels": "toolkit.charts",
     "chart_rule_sensitivity": "toolkit.charts",
     "save_chart": "toolkit.charts",
+    "code_disposition": "toolkit.text",
+    "code_dispositions": "toolkit.text",
+    "validate_coding": "toolkit.text",
 }
 
 if TYPE_CHECKING:
@@ -131,6 +137,7 @@ if TYPE_CHECKING:
     from toolkit.schema import CIRCUITS, OUTCOMES, CaseData, data_dictionary
     from toolkit.simulate import simulate_petitions
     from toolkit.sources import load
+    from toolkit.text import code_disposition, code_dispositions, validate_coding
 
 
 def __getattr__(name: str) -> Any:
