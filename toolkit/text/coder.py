@@ -17,8 +17,12 @@ The coder reads the end of the majority opinion first, as a research assistant d
 5. The verbs found are claim outcomes rolled up to the case by :func:`toolkit.outcomes.rollup`.
    A supreme court that reverses "the Court of Appeals" disposes of that court's decision:
    when a verb's object is the intermediate court, only such verbs count.
-6. With nothing decretal at the end, the opening statement ("We affirm.") is used with a lower
-   confidence; with nothing there either, the outcome is ``unknown``.
+6. A partial disposition announced at the start ("We affirm in part and reverse in part")
+   makes an all-or-nothing conclusion ``mixed``: conclusions often restate only what the remand
+   requires.
+7. With nothing decretal at the end, the opening statement ("We affirm.") is used with a lower
+   confidence, then the last decretal paragraph anywhere in the majority opinion; with nothing
+   there either, the outcome is ``unknown``.
 """
 
 from __future__ import annotations
@@ -111,6 +115,7 @@ class _Hit:
     intermediate: bool
     sentence: tuple[int, int]
     paragraph: int
+    redo: bool = False
 
 
 def outcome_class(outcome: str) -> str:
@@ -229,8 +234,8 @@ def _spans(pattern: re.Pattern[str], segment: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, int, int]]:
-    """Decretal verbs of one sentence: (outcome, partial, intermediate, start, end)."""
+def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
+    """Decretal verbs of one sentence: (outcome, partial, intermediate, redo)."""
     if R.BLOCKERS[0].pattern.search(sentence):
         return []
     found = []
@@ -238,12 +243,12 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, int, int]]:
         for m in rule.pattern.finditer(sentence):
             found.append((m.start("verb"), m.end("verb"), rule, m.group("verb")))
     found.sort(key=lambda f: f[0])
-    accepted: list[tuple[str, bool, bool, int, int]] = []
+    accepted: list[tuple[str, bool, bool, bool]] = []
     last_end = -1
     has_we = re.search(r"\bwe\b", sentence, re.IGNORECASE)
     for start, end, rule, word in found:
         prefix = sentence[:start]
-        if R.BLOCKERS[1].pattern.search(prefix):
+        if any(b.pattern.search(prefix) for b in R.BLOCKERS[1:]):
             continue
         if rule.meaning in ("denied", "granted") and not _PETITION.search(sentence):
             continue
@@ -253,6 +258,8 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, int, int]]:
         if last_end >= 0 and R.COORDINATED.match(sentence[last_end:start]):
             ok = True
         elif caps:
+            ok = True
+        elif participle and len(sentence) < 60 and R.SHORT_FORM.match(prefix):
             ok = True
         elif participle:
             ok = bool(R.COPULA.search(prefix))
@@ -267,9 +274,12 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, int, int]]:
             ok = False
         if not ok:
             continue
-        partial = bool(R.PARTIAL.match(after))
+        partial = bool(R.PARTIAL.match(after)) or (
+            rule.meaning in ("reversed", "vacated") and bool(R.PARTIAL_SCOPE.match(after))
+        )
         intermediate = bool(R.INTERMEDIATE.match(after))
-        accepted.append((rule.meaning, partial, intermediate, start, end))
+        redo = rule.name == "remand" and bool(R.REMAND_REDO.match(after))
+        accepted.append((rule.meaning, partial, intermediate, redo))
         last_end = end
     return accepted
 
@@ -298,9 +308,11 @@ def _hits(text: str, lo: int, hi: int) -> list[_Hit]:
             if verbs and R.CITATION_HINT.search(paragraph, w_lo, w_hi):
                 masked = _mask_citations(paragraph[w_lo:w_hi])
                 verbs = _verbs_in(masked[s_lo - w_lo : s_hi - w_lo])
-            for outcome, partial, intermediate, _, _ in verbs:
-                a = lo + p_lo + s_lo
-                hits.append(_Hit(outcome, partial, intermediate, (a, a + s_hi - s_lo), p_index))
+            a = lo + p_lo + s_lo
+            for outcome, partial, intermediate, redo in verbs:
+                hits.append(
+                    _Hit(outcome, partial, intermediate, (a, a + s_hi - s_lo), p_index, redo)
+                )
     return hits
 
 
@@ -310,7 +322,10 @@ def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
         hits = [h for h in hits if h.intermediate]
     verbs = tuple(dict.fromkeys(h.outcome for h in hits))
     kinds = set(verbs)
-    if kinds == {"affirmed", "remanded"} and not any(h.partial for h in hits):
+    if any(h.partial and h.outcome in DISTURBED for h in hits):
+        # "reversed in part", "we reverse only the award of fees": the rest stands.
+        kinds.add("affirmed")
+    if kinds == {"affirmed", "remanded"} and not any(h.partial or h.redo for h in hits):
         return "affirmed", verbs, True
     return rollup(kinds), verbs, False
 
@@ -336,9 +351,14 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         The canonical outcome, the sentences relied on with their offsets, a confidence and the
         rule that decided: ``conclusion`` (decretal language after a conclusion heading, 0.95),
         ``closing_paragraph`` (the last paragraph with decretal language, 0.9),
-        ``opening_statement`` (nothing at the end, "We affirm." at the start, 0.6), ``none``
-        (``unknown``, 0). Affirm-and-remand without a reversal codes ``affirmed`` at 0.7; an
-        opening statement of another class halves the confidence.
+        ``opening_statement`` (nothing at the end, "We affirm." at the start, 0.6),
+        ``last_decretal_paragraph`` (the last paragraph of the majority opinion with decretal
+        language, 0.5), ``none`` (``unknown``, 0). Affirm-and-remand without a reversal codes
+        ``affirmed`` (at most 0.7) unless the remand has the lower court redo part of its
+        decision (findings, a new hearing, resentencing: then ``mixed``); a partial
+        disposition announced in the opening ("we affirm in part and reverse in part") makes an
+        all-or-nothing closing ``mixed`` (at most 0.75); an opening statement of another class
+        halves the confidence.
 
     Examples
     --------
@@ -371,14 +391,27 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         if opening:
             first = min(h.paragraph for h in opening)
             opening = [h for h in opening if h.paragraph == first]
-    if not hits:
-        if not opening:
-            return Disposition("unknown", rule="none")
+    if not hits and opening:
         hits, rule, confidence = opening, "opening_statement", 0.6
         opening = []
+    if not hits:
+        hits = _hits(text, 0, end)
+        if not hits:
+            return Disposition("unknown", rule="none")
+        last = max(h.paragraph for h in hits)
+        hits = [h for h in hits if h.paragraph == last]
+        rule, confidence = "last_decretal_paragraph", 0.5
     outcome, verbs, affirm_remand = _decide(hits)
     if affirm_remand:
         rule, confidence = rule + "+affirm_and_remand", min(confidence, 0.7)
-    if opening and outcome_class(_decide(opening)[0]) != outcome_class(outcome):
-        rule, confidence = rule + "+opening_disagrees", round(confidence / 2, 3)
+    if opening:
+        announced, announced_verbs, _ = _decide(opening)
+        if announced == "mixed" and outcome_class(outcome) in ("upheld", "disturbed"):
+            # "We affirm in part and reverse in part" up front; the conclusion only orders
+            # what the remand requires. The announced partial disposition governs.
+            outcome, hits = "mixed", opening + hits
+            verbs = tuple(dict.fromkeys(announced_verbs + verbs))
+            rule, confidence = rule + "+opening_partial", min(confidence, 0.75)
+        elif outcome_class(announced) != outcome_class(outcome):
+            rule, confidence = rule + "+opening_disagrees", round(confidence / 2, 3)
     return Disposition(outcome, _evidence(text, hits), confidence, rule, verbs)

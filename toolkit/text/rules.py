@@ -123,10 +123,19 @@ BLOCKERS: tuple[Rule, ...] = (
         "modal_or_negated",
         _rx(
             r"\b(?:to|would|should|could|might|may|not|cannot|need|never|whether|if|unless|"
-            r"decline|asks?|asking|urges?|requests?|argues?|contends?|seeks?|had|has|have|was|"
-            r"were|which|who|that|previously|when|before|after)\s+(?:\w+\s+){0,1}$"
+            r"decline|had|has|have|was|were|who|previously|when|before|after)\s+(?:\w+\s+){0,1}$"
+            r"|\b(?:which|that)\s+(?!we\b)(?:\w+\s+){0,1}$"
         ),
-        "a verb under a modal, negation, argument, condition or narrative: not decretal",
+        "a verb under a modal, negation, condition or narrative: not decretal "
+        "('which we reverse' is decretal; 'the order which dismissed' is not)",
+    ),
+    Rule(
+        "argument",
+        _rx(
+            r"\b(?:asks?|asking|asked|urges?|urging|requests?|requesting|argues?|arguing|"
+            r"contends?|seeks?|seeking|invites?|moves?|prays?)\b[^.;]{0,60}$"
+        ),
+        "a party's request or argument ('Defendant asks that we reverse'): not decretal",
     ),
 )
 """Contexts that keep a disposition verb from counting."""
@@ -148,9 +157,29 @@ COORDINATED = _rx(
     r"hereby|then|instead)\s+)?(?:[\w'\s,]{0,80}?\b(?:is|are|be)\s+)?$"
 )
 PARTIAL = _rx(r"^\s*(?:,\s*)?in\s+part\b")
+# A reversal or vacatur limited to part of the decision ("we reverse only the award of fees",
+# "vacate the judgment insofar as it ...", "reverse the portion of the order"): the rest stands.
+PARTIAL_SCOPE = _rx(
+    r"^[^.;]{0,80}?\b(?:(?:portion|part|parts)\s+of|insofar\s+as|to\s+the\s+extent|only)\b"
+    r"|^\s+only\b"
+)
+# A bare disposition line: "Affirmed.", "Reversed and remanded.", "Appeal dismissed.",
+# "Judgment affirmed."
+SHORT_FORM = _rx(
+    r"^\s*(?:the\s+)?(?:judgment|order|decision|appeal|petition(?:\s+for\s+review)?|"
+    r"sentence|conviction)?\s*$"
+)
 # Object naming an intermediate court reviewed by a supreme court ("we reverse the Court of
 # Appeals"): the disposition of that court's decision is the case's.
 INTERMEDIATE = _rx(r"^\s*(?:the\s+)?(?:decision\s+of\s+the\s+)?Court\s+of\s+Appeals\b", 0)
+# A remand that has the lower court redo part of what it decided disturbs the decision in part;
+# a remand "for further proceedings" or for trial of what remains does not.
+REMAND_REDO = _rx(
+    r"^[^.;]{0,160}?\b(?:findings?|reconsider|redetermin|recalculat|re-?evaluat|re-?examin|"
+    r"new\s+(?:trial|hearing|sentencing|judgment|order)|resentenc|re-?hear|to\s+correct|"
+    r"correction|amend|modif|vacate|articulate|explain|evidentiary\s+hearing|recompute|"
+    r"reduce|increase)"
+)
 ALL_CAPS_VERB = re.compile(r"\b(?:AFFIRMED|REVERSED|VACATED|REMANDED|DISMISSED|DENIED|GRANTED)\b")
 # Cheap pre-filter: a window without any of these has no decretal language.
 ANY_VERB = _rx(r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside")
