@@ -42,7 +42,7 @@ CONCLUSION_REACH = 8000
 """A conclusion heading counts only this close to the end of the majority opinion."""
 MASK_CONTEXT = 250
 """Characters either side of a sentence given to the citation finder with it."""
-OPENING_CHARS = 3000
+OPENING_CHARS = 2000
 """How much of the beginning is read for an opening statement ("We affirm.")."""
 
 _SENTENCE_END = re.compile(
@@ -385,12 +385,12 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         if hits:
             last = max(h.paragraph for h in hits)
             hits = [h for h in hits if h.paragraph == last]
-    opening: list[_Hit] = []
-    if end > CLOSING_CHARS:
-        opening = _hits(text, 0, min(OPENING_CHARS, end - CLOSING_CHARS))
-        if opening:
-            first = min(h.paragraph for h in opening)
-            opening = [h for h in opening if h.paragraph == first]
+    opening = _hits(text, 0, min(OPENING_CHARS, end // 2))
+    if opening:
+        first = min(h.paragraph for h in opening)
+        opening = [h for h in opening if h.paragraph == first]
+        if hits and opening[-1].sentence[1] > min(h.sentence[0] for h in hits):
+            opening = []  # the opening statement is the closing one (a short opinion)
     if not hits and opening:
         hits, rule, confidence = opening, "opening_statement", 0.6
         opening = []

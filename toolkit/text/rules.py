@@ -55,8 +55,8 @@ VERBS: tuple[Rule, ...] = (
     Rule(
         "dismiss",
         _rx(
-            r"\b(?P<verb>dismiss(?:ed)?)\b(?=(?:\s+(?:the|this|that|his|her|their|its|[\w-]+'s?"
-            r"|[\w-]+s')){0,3}\s*(?:appeals?|cross-appeals?|petitions?|case|proceedings?)\b"
+            r"\b(?P<verb>dismiss(?:ed)?)\b(?=(?:\s+[\w'-]+){0,4}?\s*"
+            r"(?:appeals?|cross-appeals?|petitions?|case|proceedings?)\b"
             r"|\s*[.;,]|\s+(?:in\s+part|as\s+(?:moot|untimely|premature)|for\s+(?:lack|want)))"
         ),
         "dismissed",
