@@ -348,3 +348,25 @@ def test_development_set_kappa(mirror):
     assert seen.kappa >= 0.95
     assert unseen.kappa >= 0.70
     assert (coded["outcome"] != "unknown").sum() >= 145
+
+
+# -- the report's inputs ----------------------------------------------------------------------
+
+
+def test_report_inputs_on_the_demo_and_elsewhere(fixtures, tmp_path):
+    from toolkit.text.report import FIXTURE_CORPUS, validation_inputs
+
+    path, hand, note = validation_inputs(toolkit.load("demo"))
+    assert path == FIXTURE_CORPUS and "fictional" in note
+    assert set(hand["case_id"]) == set(expected_codes(CORPUS, "hand_codes.csv"))
+    clinic = toolkit.load(fixtures / "clinic" / "mapping.yaml")
+    assert validation_inputs(clinic)[0] is None  # no texts: the report is skipped
+    with pytest.raises(ToolkitError, match="no such file"):
+        validation_inputs(clinic, corpus=str(tmp_path / "missing"))
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    first = str(clinic.cases["case_id"].iloc[0]).split(":", 1)[1]
+    (texts / f"{first}.txt").write_text("The petition for review is DENIED.")
+    path, hand, _ = validation_inputs(clinic, corpus=str(texts))
+    v = validate_coding(code_dispositions(path, jobs=1), hand)
+    assert v.summary["n_units"].iloc[0] == 1
