@@ -17,10 +17,12 @@ The coder reads the end of the majority opinion first, as a research assistant d
 5. The verbs found are claim outcomes rolled up to the case by :func:`toolkit.outcomes.rollup`.
    A supreme court that reverses "the Court of Appeals" disposes of that court's decision:
    when a verb's object is the intermediate court, only such verbs count.
-6. A partial disposition announced at the start ("We affirm in part and reverse in part")
+6. A conclusion that disturbs the decision while the body affirmed an issue ("we affirm on
+   this issue") codes ``mixed``: the decision is disturbed only in part.
+7. A partial disposition announced at the start ("We affirm in part and reverse in part")
    makes an all-or-nothing conclusion ``mixed``: conclusions often restate only what the remand
    requires.
-7. With nothing decretal at the end, the opening statement ("We affirm.") is used with a lower
+8. With nothing decretal at the end, the opening statement ("We affirm.") is used with a lower
    confidence, then the last decretal paragraph anywhere in the majority opinion; with nothing
    there either, the outcome is ``unknown``.
 """
@@ -357,8 +359,9 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         ``affirmed`` (at most 0.7) unless the remand has the lower court redo part of its
         decision (findings, a new hearing, resentencing: then ``mixed``); a partial
         disposition announced in the opening ("we affirm in part and reverse in part") makes an
-        all-or-nothing closing ``mixed`` (at most 0.75); an opening statement of another class
-        halves the confidence.
+        all-or-nothing closing ``mixed`` (at most 0.75), as does an issue affirmed in the body
+        of an opinion whose conclusion disturbs the decision (``+issue_affirmed``, at most 0.75);
+        an opening statement of another class halves the confidence.
 
     Examples
     --------
@@ -414,4 +417,17 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
             rule, confidence = rule + "+opening_partial", min(confidence, 0.75)
         elif outcome_class(announced) != outcome_class(outcome):
             rule, confidence = rule + "+opening_disagrees", round(confidence / 2, 3)
+    if outcome_class(outcome) == "disturbed" and not any(h.intermediate for h in hits):
+        # The court affirmed an issue in the body ("we affirm on this issue") and disturbs the
+        # decision in its conclusion: the decision is disturbed only in part.
+        used = {h.sentence for h in hits}
+        upheld = [
+            h
+            for h in _hits(text, 0, end)
+            if h.outcome == "affirmed" and not h.intermediate and h.sentence not in used
+        ]
+        if upheld:
+            outcome, hits = "mixed", hits + upheld[-1:]
+            verbs = tuple(dict.fromkeys(verbs + ("affirmed",)))
+            rule, confidence = rule + "+issue_affirmed", min(confidence, 0.75)
     return Disposition(outcome, _evidence(text, hits), confidence, rule, verbs)
