@@ -8,9 +8,9 @@ The coder reads the end of the majority opinion first, as a research assistant d
 2. The decretal section is the text after a conclusion heading ("CONCLUSION", "DISPOSITION")
    near the end, else the last paragraph of the closing part that holds decretal language.
 3. Citations there are masked with Free Law Project's ``eyecite`` (with their subsequent
-   history: "aff'd, 107 N.M. 1", "rev'd on other grounds"), so a cited case's disposition is
-   never read as this court's. Masking runs only on a window that has a disposition verb and
-   looks like it holds a citation.
+   history: "aff'd, 107 N.M. 1", "rev'd on other grounds", and parentheticals), so a cited
+   case's disposition is never read as this court's. Masking runs only where it can change the
+   answer: around a sentence that holds a counted verb and looks like it holds a citation.
 4. A disposition verb counts when the court speaks ("we affirm", "we reverse and remand", "the
    judgment is AFFIRMED", "AFFIRMED in part, REVERSED in part"), not under a modal, a negation,
    an argument or a separate opinion's voice (:data:`toolkit.text.rules.BLOCKERS`).
