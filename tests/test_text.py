@@ -370,3 +370,14 @@ def test_report_inputs_on_the_demo_and_elsewhere(fixtures, tmp_path):
     path, hand, _ = validation_inputs(clinic, corpus=str(texts))
     v = validate_coding(code_dispositions(path, jobs=1), hand)
     assert v.summary["n_units"].iloc[0] == 1
+
+
+def test_spark_json_input_is_checked_before_spark_reads_it(tmp_path):
+    from toolkit.text.spark import _check_first_record
+
+    path = tmp_path / "o.jsonl"
+    path.write_text('\n{"doc": "a", "body": "We affirm."}\n')
+    _check_first_record(path, ["doc", "body"])
+    with pytest.raises(DataError, match="lack the field") as err:
+        _check_first_record(path, ["id", "text"])
+    assert err.value.rows == [2] and err.value.column == "id"

@@ -25,6 +25,7 @@ the folder as one table.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -134,6 +135,33 @@ def code_spark_frame(
     )
 
 
+def _check_first_record(path: Path, fields: list[str]) -> None:
+    from toolkit.errors import DataError
+    from toolkit.text.batch import _open_text
+
+    if path.is_dir():
+        return
+    with _open_text(path) as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DataError(
+                        f"line {number} is not JSON ({exc.msg})", file=str(path), rows=[number]
+                    ) from None
+                missing = [f for f in fields if f not in record]
+                if missing:
+                    raise DataError(
+                        f"the records lack the field(s) {', '.join(map(repr, missing))}",
+                        file=str(path),
+                        rows=[number],
+                        column=missing[0],
+                        expected=f"a field among {', '.join(map(repr, list(record)[:20]))}",
+                    )
+                return
+
+
 def code_dispositions_spark(
     source: str | Path,
     output: str | Path,
@@ -170,7 +198,12 @@ def code_dispositions_spark(
     if name.endswith(".parquet") or path.is_dir():
         opinions = session.read.parquet(str(path))
     elif name.endswith((".jsonl", ".jsonl.gz", ".json", ".json.gz", ".ndjson")):
-        opinions = session.read.json(str(path))
+        # Only the needed fields, as strings: no pass over the file to infer a schema. A field
+        # missing from the file would read as nulls, so the first record is checked here.
+        fields = [c for c in (id_column, text_column, court_column) if c]
+        _check_first_record(path, fields)
+        ddl = ", ".join(f"`{c}` string" for c in fields)
+        opinions = session.read.schema(ddl).json(str(path))
     else:
         raise ToolkitError(
             f"the Spark engine reads Parquet or JSONL, not {path.name}; convert it or use "
