@@ -102,14 +102,19 @@ def test_dissent_after_the_signatures_is_ignored():
     assert all("reverse" not in e.text for e in d.evidence)
 
 
-def test_citation_history_is_masked_not_read():
-    # the closing sentence holds "rev'd" and "aff'd" history and a "(reversing ...)" parenthetical
+def test_citation_history_is_masked_not_read(monkeypatch):
+    # a parenthetical and the subsequent history of a cited case, then this court's disposition
     text = (
-        "We have considered the claims. The rule is settled. See Hale v. Brandt, 801 F.2d 15, "
-        "17 (9th Cir. 1986) (reversing a conviction), affirmed, 480 U.S. 901 (1987); we affirm."
+        "The rule is settled. See Hale v. Brandt, 801 F.2d 15, 17 (9th Cir. 1986) (holding that "
+        "the conviction must be reversed), aff'd, 480 U.S. 901 (1987). We affirm."
     )
     d = code_disposition(text)
     assert d.outcome == "affirmed" and d.verbs == ("affirmed",)
+    # without the masking, the cited case's "must be reversed" would be read as this court's
+    import toolkit.text.coder as coder
+
+    monkeypatch.setattr(coder, "_mask_citations", lambda segment: segment)
+    assert code_disposition(text).outcome == "mixed"
 
 
 def test_supreme_court_reversing_the_court_of_appeals():
