@@ -60,6 +60,7 @@ _OWN_DECISION = re.compile(r"^\s*(?:our|the)\s+(?:prior\s+|earlier\s+|original\s
 _CITATION_TAIL = re.compile(
     r"(?:\s*(?:,|at)\s*[\d\-\u2013, n.&]+)?(?:\s*\((?:[^()]|\([^()]*\))*\))*"
 )
+_AFFIRM = re.compile(r"affirm", re.IGNORECASE)
 _PETITION = re.compile(r"petition|writ|application", re.IGNORECASE)
 
 
@@ -286,24 +287,25 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
     return accepted
 
 
-def _hits(text: str, lo: int, hi: int) -> list[_Hit]:
+def _hits(text: str, lo: int, hi: int, only: re.Pattern[str] = R.ANY_VERB) -> list[_Hit]:
     """Decretal verbs between offsets lo and hi of the text.
 
-    Citation masking runs only where it can change the answer: on a sentence that holds a
-    counted verb and looks like it holds a citation (with some context either side, since a
-    citation's periods may have split the sentence).
+    ``only`` is a cheap pattern every paragraph and sentence worth reading contains (default:
+    any disposition verb). Citation masking runs only where it can change the answer: on a
+    sentence that holds a counted verb and looks like it holds a citation (with some context
+    either side, since a citation's periods may have split the sentence).
     """
     segment = text[lo:hi]
-    if not R.ANY_VERB.search(segment):
+    if not only.search(segment):
         return []
     hits: list[_Hit] = []
     for p_index, (p_lo, p_hi) in enumerate(_spans(_PARAGRAPH, segment)):
         paragraph = segment[p_lo:p_hi]
-        if not R.ANY_VERB.search(paragraph):
+        if not only.search(paragraph):
             continue
         for s_lo, s_hi in _spans(_SENTENCE_END, paragraph):
             sentence = paragraph[s_lo:s_hi]
-            if not R.ANY_VERB.search(sentence):
+            if not only.search(sentence):
                 continue
             verbs = _verbs_in(sentence)
             w_lo, w_hi = max(0, s_lo - MASK_CONTEXT), min(len(paragraph), s_hi + MASK_CONTEXT)
@@ -423,7 +425,7 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         used = {h.sentence for h in hits}
         upheld = [
             h
-            for h in _hits(text, 0, end)
+            for h in _hits(text, 0, end, only=_AFFIRM)
             if h.outcome == "affirmed" and not h.intermediate and h.sentence not in used
         ]
         if upheld:
