@@ -15,9 +15,13 @@ worker, e.g. shipped as a wheel with ``--py-files`` or in the workers' environme
     from toolkit.text.spark import code_spark_frame
 
     spark = SparkSession.builder.appName("code-dispositions").getOrCreate()
-    opinions = spark.read.parquet("s3://bucket/cap/opinions/")
-    code_spark_frame(opinions, text_column="casebody", id_column="id").write.parquet(
-        "s3://bucket/cap/coded/")
+    opinions = spark.read.parquet("s3://bucket/opinions/")  # one row per opinion: id, text
+    code_spark_frame(opinions, text_column="text", id_column="id").write.parquet(
+        "s3://bucket/coded/")
+
+A corpus whose text is nested (a case with a list of opinions, as in bulk case-law exports) is
+flattened first with ``selectExpr`` so that each row holds one opinion's text and its case id;
+then ``appellate code-text`` or the driver above codes it.
 
 Spark writes a folder of Parquet part files; ``pandas.read_parquet`` and ``toolkit.load`` read
 the folder as one table.
