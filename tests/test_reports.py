@@ -46,6 +46,7 @@ def test_every_demo_report_builds(built):
     labels = sorted(r.job.label for r in results)
     assert labels == [
         "demo/circuits",
+        "demo/coding_validation",
         "demo/judges",
         "demo/judges__circuits-ca9",
         "demo/models",
@@ -68,7 +69,7 @@ def test_every_demo_report_builds(built):
             assert (folder / "figures" / f"{figure}.png").exists()
             assert (folder / "figures" / f"{figure}.svg").exists()
     index = (out / "index.html").read_text()
-    assert "SIMULATED DATA" in index and index.count('href="demo/') == 10
+    assert "SIMULATED DATA" in index and index.count('href="demo/') == 11
 
 
 def test_demo_report_numbers(built):

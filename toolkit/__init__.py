@@ -36,6 +36,8 @@ __all__ = [
     "chart_rates",
     "chart_rule_sensitivity",
     "chart_trend",
+    "code_disposition",
+    "code_dispositions",
     "cohen_kappa",
     "compare_rates",
     "data_dictionary",
@@ -69,6 +71,7 @@ __all__ = [
     "ToolkitError",
     "trend",
     "UnknownSourceError",
+    "validate_coding",
 ]
 
 _LAZY = {
@@ -115,6 +118,9 @@ _LAZY = {
     "subset": "toolkit.filters",
     "replicate": "toolkit.replications",
     "replication_summary": "toolkit.replications",
+    "code_disposition": "toolkit.text",
+    "code_dispositions": "toolkit.text",
+    "validate_coding": "toolkit.text",
 }
 
 if TYPE_CHECKING:
@@ -156,6 +162,7 @@ if TYPE_CHECKING:
     from toolkit.schema import CIRCUITS, OUTCOMES, CaseData, data_dictionary
     from toolkit.simulate import simulate_petitions
     from toolkit.sources import load
+    from toolkit.text import code_disposition, code_dispositions, validate_coding
     from toolkit.timing import durations
 
 

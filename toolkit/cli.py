@@ -264,6 +264,53 @@ def _positive(kind: type) -> Any:
     return parse
 
 
+def _cmd_code_text(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    if args.engine == "spark":
+        import warnings
+
+        from toolkit.text.spark import code_dispositions_spark
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", message="PySpark does not yet", category=FutureWarning
+            )
+            out = code_dispositions_spark(
+                args.input,
+                args.output,
+                text_column=args.text_column,
+                id_column=args.id_column,
+                court_column=args.court_column,
+            )
+    else:
+        from toolkit.text.batch import code_dispositions
+
+        out = code_dispositions(
+            args.input,
+            text_column=args.text_column,
+            id_column=args.id_column,
+            court_column=args.court_column,
+            output=args.output,
+            jobs=args.jobs,
+            progress=not args.quiet and sys.stderr.isatty(),
+        )
+    import pandas as pd
+
+    coded = (
+        pd.read_parquet(out, columns=["outcome"])
+        if str(out).endswith(".parquet")
+        else (pd.read_csv(out, usecols=["outcome"]))
+    )
+    seconds = time.perf_counter() - start
+    print(f"coded {len(coded):,} opinions in {seconds:.1f} s ({args.engine} engine): {out}")
+    counts = coded["outcome"].value_counts()
+    print(counts.to_string())
+    unknown = int(counts.get("unknown", 0))
+    if unknown:
+        print(f"{unknown:,} opinion(s) with no decretal language found: coded unknown")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appellate",
@@ -398,6 +445,30 @@ def _parser() -> argparse.ArgumentParser:
         "--registry", help="a folder of registry files to use instead of the package's own"
     )
     p.set_defaults(func=_cmd_replicate)
+
+    p = sub.add_parser(
+        "code-text",
+        help="code dispositions from opinion texts",
+        description="Code the disposition of every opinion in INPUT (a folder of .txt files, "
+        "or a .jsonl(.gz), .csv or .parquet file with a text column) from its decretal "
+        "language, and write a coded-cases table (coder 'machine', with the evidence "
+        "sentences and a confidence) that loads like hand-coded data.",
+    )
+    p.add_argument("input", help="folder of .txt files, or a .jsonl(.gz), .csv or .parquet file")
+    p.add_argument("-o", "--output", required=True, help="the coded table (.parquet or .csv)")
+    p.add_argument("--text-column", default="text", help="column holding the text (default text)")
+    p.add_argument("--id-column", default="id", help="column holding the case id (default id)")
+    p.add_argument("--court-column", help="column holding the deciding court (optional)")
+    p.add_argument(
+        "--engine",
+        choices=["local", "spark"],
+        default="local",
+        help="local worker processes (default) or Apache Spark (pip install "
+        "appellate-toolkit[spark]; writes a Parquet folder)",
+    )
+    p.add_argument("--jobs", type=int, help="worker processes (default: number of cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_code_text)
     _add_project_commands(sub)
     return parser
 

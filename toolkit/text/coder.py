@@ -1,0 +1,435 @@
+"""Code one opinion's disposition from its text.
+
+The coder reads the end of the majority opinion first, as a research assistant does:
+
+1. The majority opinion ends at the signatures ("IT IS SO ORDERED", "WE CONCUR") or at the first
+   separate opinion ("SMITH, Circuit Judge, dissenting"); concurrences, dissents and footnotes
+   after it are never read.
+2. The decretal section is the text after a conclusion heading ("CONCLUSION", "DISPOSITION")
+   near the end, else the last paragraph of the closing part that holds decretal language.
+3. Citations there are masked with Free Law Project's ``eyecite`` (with their subsequent
+   history: "aff'd, 107 N.M. 1", "rev'd on other grounds", and parentheticals), so a cited
+   case's disposition is never read as this court's. Masking runs only where it can change the
+   answer: around a sentence that holds a counted verb and looks like it holds a citation.
+4. A disposition verb counts when the court speaks ("we affirm", "we reverse and remand", "the
+   judgment is AFFIRMED", "AFFIRMED in part, REVERSED in part"), not under a modal, a negation,
+   an argument or a separate opinion's voice (:data:`toolkit.text.rules.BLOCKERS`).
+5. The verbs found are claim outcomes rolled up to the case by :func:`toolkit.outcomes.rollup`.
+   A supreme court that reverses "the Court of Appeals" disposes of that court's decision:
+   when a verb's object is the intermediate court, only such verbs count.
+6. A conclusion that disturbs the decision while the body affirmed an issue ("we affirm on
+   this issue") codes ``mixed``: the decision is disturbed only in part.
+7. A partial disposition announced at the start ("We affirm in part and reverse in part")
+   makes an all-or-nothing conclusion ``mixed``: conclusions often restate only what the remand
+   requires.
+8. With nothing decretal at the end, the opening statement ("We affirm.") is used with a lower
+   confidence, then the last decretal paragraph anywhere in the majority opinion; with nothing
+   there either, the outcome is ``unknown``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.outcomes import DISTURBED, UPHELD, rollup
+from toolkit.text import rules as R
+
+__all__ = ["Disposition", "Evidence", "code_disposition", "outcome_class"]
+
+CLOSING_CHARS = 2500
+"""How much of the end of the majority opinion is read when there is no conclusion heading."""
+CONCLUSION_REACH = 8000
+"""A conclusion heading counts only this close to the end of the majority opinion."""
+MASK_CONTEXT = 250
+"""Characters either side of a sentence given to the citation finder with it."""
+OPENING_CHARS = 2000
+"""How much of the beginning is read for an opening statement ("We affirm.")."""
+
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"')\]\u201d]*\s+(?=[\"'(\[\u201c]?[A-Z{])|\{\d+\}|\n\s*\n|(?<=[a-z.])\.(?=[A-Z]{3})"
+    r"|(?<=[a-z])\.(?=[A-Z][a-z])"
+)
+_PARAGRAPH = re.compile(r"\{\d+\}|\n\s*\n|\n(?=\s*[A-Z])")
+_OWN_DECISION = re.compile(r"^\s*(?:our|the)\s+(?:prior\s+|earlier\s+|original\s+)?"
+                           r"(?:decision|opinion)\s+(?:in|of\s+this\s+court)\b|^\s*our\s+",
+                           re.IGNORECASE)  # fmt: skip
+# Pin cites and parentheticals that follow a citation: ", 17", " at 326", " (Ct. App. 1985)
+# (holding that ...)".
+_CITATION_TAIL = re.compile(
+    r"(?:\s*(?:,|at)\s*[\d\-\u2013, n.&]+)?(?:\s*\((?:[^()]|\([^()]*\))*\))*"
+)
+_AFFIRM = re.compile(r"affirm", re.IGNORECASE)
+_PETITION = re.compile(r"petition|writ|application", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence the coder relied on, with its character offsets in the opinion text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Disposition:
+    """The coded disposition of one opinion.
+
+    Attributes
+    ----------
+    outcome
+        A canonical outcome (:data:`toolkit.schema.OUTCOMES`); ``unknown`` when no decretal
+        language was found.
+    evidence
+        The sentences relied on, with character offsets into the text.
+    confidence
+        0 to 1: how sure the rule that decided is (see :func:`code_disposition`).
+    rule
+        Which rule decided: ``conclusion``, ``closing_paragraph``, ``opening_statement`` or
+        ``none``; ``+affirm_and_remand`` or ``+opening_disagrees`` when those applied.
+    verbs
+        The disposition verbs counted, as claim outcomes (e.g. ``('reversed', 'remanded')``).
+    """
+
+    outcome: str
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    confidence: float = 0.0
+    rule: str = "none"
+    verbs: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_record(self) -> dict[str, Any]:
+        """A flat record: outcome, confidence, rule, verbs, evidence and its offsets."""
+        return {
+            "outcome": self.outcome,
+            "confidence": self.confidence,
+            "rule": self.rule,
+            "verbs": " ".join(self.verbs),
+            "evidence": " | ".join(e.text for e in self.evidence),
+            "evidence_spans": ";".join(f"{e.start}-{e.end}" for e in self.evidence),
+        }
+
+
+@dataclass(frozen=True)
+class _Hit:
+    outcome: str
+    partial: bool
+    intermediate: bool
+    sentence: tuple[int, int]
+    paragraph: int
+    redo: bool = False
+
+
+def outcome_class(outcome: str) -> str:
+    """The four classes used to validate the coder: upheld, disturbed, mixed, dismissed.
+
+    ``affirmed`` and ``denied`` are ``upheld``; reversals, vacaturs, remands and grants are
+    ``disturbed``; ``other`` and ``unknown`` stay as they are.
+
+    Examples
+    --------
+    >>> [outcome_class(o) for o in ("denied", "vacated_remanded", "mixed", "unknown")]
+    ['upheld', 'disturbed', 'mixed', 'unknown']
+    """
+    if outcome in UPHELD:
+        return "upheld"
+    if outcome == "mixed":
+        return "mixed"
+    if outcome in DISTURBED:
+        return "disturbed"
+    return outcome
+
+
+def _find(rule: R.Rule, text: str, lo: int, hi: int) -> re.Match[str] | None:
+    """First match of a rule in text[lo:hi], trying the full pattern only near its anchor."""
+    if rule.anchor is None:
+        return rule.pattern.search(text, lo, hi)
+    for a in rule.anchor.finditer(text, lo, hi):
+        m = rule.pattern.search(text, max(lo, a.start() - 120), min(hi, a.end() + 20))
+        if m is not None:
+            return m
+    return None
+
+
+def _find_last(rule: R.Rule, text: str, lo: int, hi: int) -> re.Match[str] | None:
+    """Last match of a rule in text[lo:hi] (the rule must have an anchor)."""
+    found = None
+    if rule.anchor is None:
+        for m in rule.pattern.finditer(text, lo, hi):
+            found = m
+        return found
+    for a in rule.anchor.finditer(text, lo, hi):
+        m = rule.pattern.search(text, max(lo, a.start() - 8), min(hi, a.end() + 20))
+        if m is not None:
+            found = m
+    return found
+
+
+def _majority_end(text: str) -> int:
+    """Where the majority opinion ends (signatures or the first separate opinion)."""
+    floor = len(text) // 5
+    end = len(text)
+    for rule in R.SECTIONS[1:]:
+        m = _find(rule, text, floor, end)
+        if m is None:
+            continue
+        pos = m.start()
+        if rule.name == "dissent_start":
+            para = max(text.rfind("{", 0, pos), text.rfind("\n", 0, pos))
+            pos = para if para > floor else pos
+        end = min(end, pos)
+    return end
+
+
+def _quiet_eyecite() -> None:
+    """eyecite logs a warning for every overlapping short citation; keep only its errors."""
+    import logging
+
+    logger = logging.getLogger("eyecite")
+    if logger.level < logging.ERROR:
+        logger.setLevel(logging.ERROR)
+
+
+def _mask_citations(segment: str) -> str:
+    """Blank out citations, their parentheticals and subsequent history, keeping every offset.
+
+    eyecite's tokenizer finds the reporter citations (``100 N.M. 1``, ``547 F.3d 374``); the
+    parentheticals after them ("(affirming ...)") and the history words before them ("aff'd,",
+    "rev'd on other grounds,") are blanked with them. The tokenizer is used rather than
+    ``get_citations``, whose court and case-name look-ups cost about ten times more and are not
+    needed to hide a citation.
+    """
+    if not R.CITATION_HINT.search(segment):
+        return segment
+    from eyecite.models import CitationToken
+    from eyecite.tokenizers import default_tokenizer
+
+    _quiet_eyecite()
+    chars = list(segment)
+    _, tokens = default_tokenizer.tokenize(segment)
+    for _, token in tokens:
+        if not isinstance(token, CitationToken):
+            continue
+        start, end = token.start, token.end
+        tail = _CITATION_TAIL.match(segment, end)
+        if tail:
+            end = tail.end()
+        history = R.HISTORY.search(segment, max(0, start - 60), start)
+        if history:
+            start = history.start()
+        for i in range(max(0, start), min(len(chars), end)):
+            if chars[i] != "\n":
+                chars[i] = " "
+    masked = "".join(chars)
+    # History abbreviations without a reporter the tokenizer knows ("aff'd," at a line end).
+    return re.sub(r"\b(?:aff'd|rev'd|vac'd)\b", lambda m: " " * len(m.group()), masked)
+
+
+def _spans(pattern: re.Pattern[str], segment: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in pattern.finditer(segment):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(segment):
+        spans.append((start, len(segment)))
+    return spans
+
+
+def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
+    """Decretal verbs of one sentence: (outcome, partial, intermediate, redo)."""
+    if R.BLOCKERS[0].pattern.search(sentence):
+        return []
+    found = []
+    for rule in R.VERBS:
+        for m in rule.pattern.finditer(sentence):
+            found.append((m.start("verb"), m.end("verb"), rule, m.group("verb")))
+    found.sort(key=lambda f: f[0])
+    accepted: list[tuple[str, bool, bool, bool]] = []
+    last_end = -1
+    has_we = re.search(r"\bwe\b", sentence, re.IGNORECASE)
+    for start, end, rule, word in found:
+        prefix = sentence[:start]
+        if any(b.pattern.search(prefix) for b in R.BLOCKERS[1:]):
+            continue
+        if rule.meaning in ("denied", "granted") and not _PETITION.search(sentence):
+            continue
+        participle = word.lower().endswith("ed")
+        caps = word.isupper() and len(word) > 4
+        ok = False
+        if last_end >= 0 and R.COORDINATED.match(sentence[last_end:start]):
+            ok = True
+        elif caps:
+            ok = True
+        elif participle and len(sentence) < 60 and R.SHORT_FORM.match(prefix):
+            ok = True
+        elif participle:
+            ok = bool(R.COPULA.search(prefix))
+        else:
+            ok = bool(R.WE_CHAIN.search(prefix)) or bool(
+                has_we
+                and has_we.start() < start
+                and re.search(r"\band\s+(?:then\s+|therefore\s+|thus\s+)?$", prefix)
+            )
+        after = sentence[end:]
+        if ok and rule.name in ("vacate", "set_aside") and _OWN_DECISION.match(after):
+            ok = False
+        if not ok:
+            continue
+        partial = bool(R.PARTIAL.match(after)) or (
+            rule.meaning in ("reversed", "vacated") and bool(R.PARTIAL_SCOPE.match(after))
+        )
+        intermediate = bool(R.INTERMEDIATE.match(after))
+        redo = rule.name == "remand" and bool(R.REMAND_REDO.match(after))
+        accepted.append((rule.meaning, partial, intermediate, redo))
+        last_end = end
+    return accepted
+
+
+def _hits(text: str, lo: int, hi: int, only: re.Pattern[str] = R.ANY_VERB) -> list[_Hit]:
+    """Decretal verbs between offsets lo and hi of the text.
+
+    ``only`` is a cheap pattern every paragraph and sentence worth reading contains (default:
+    any disposition verb). Citation masking runs only where it can change the answer: on a
+    sentence that holds a counted verb and looks like it holds a citation (with some context
+    either side, since a citation's periods may have split the sentence).
+    """
+    segment = text[lo:hi]
+    if not only.search(segment):
+        return []
+    hits: list[_Hit] = []
+    for p_index, (p_lo, p_hi) in enumerate(_spans(_PARAGRAPH, segment)):
+        paragraph = segment[p_lo:p_hi]
+        if not only.search(paragraph):
+            continue
+        for s_lo, s_hi in _spans(_SENTENCE_END, paragraph):
+            sentence = paragraph[s_lo:s_hi]
+            if not only.search(sentence):
+                continue
+            verbs = _verbs_in(sentence)
+            w_lo, w_hi = max(0, s_lo - MASK_CONTEXT), min(len(paragraph), s_hi + MASK_CONTEXT)
+            if verbs and R.CITATION_HINT.search(paragraph, w_lo, w_hi):
+                masked = _mask_citations(paragraph[w_lo:w_hi])
+                verbs = _verbs_in(masked[s_lo - w_lo : s_hi - w_lo])
+            a = lo + p_lo + s_lo
+            for outcome, partial, intermediate, redo in verbs:
+                hits.append(
+                    _Hit(outcome, partial, intermediate, (a, a + s_hi - s_lo), p_index, redo)
+                )
+    return hits
+
+
+def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
+    """Roll the counted verbs up to one outcome; True when affirm-and-remand applied."""
+    if any(h.intermediate for h in hits):
+        hits = [h for h in hits if h.intermediate]
+    verbs = tuple(dict.fromkeys(h.outcome for h in hits))
+    kinds = set(verbs)
+    if any(h.partial and h.outcome in DISTURBED for h in hits):
+        # "reversed in part", "we reverse only the award of fees": the rest stands.
+        kinds.add("affirmed")
+    if kinds == {"affirmed", "remanded"} and not any(h.partial or h.redo for h in hits):
+        return "affirmed", verbs, True
+    return rollup(kinds), verbs, False
+
+
+def _evidence(text: str, hits: list[_Hit]) -> tuple[Evidence, ...]:
+    spans = sorted({h.sentence for h in hits})
+    return tuple(Evidence(text[a:b].strip(), a, b) for a, b in spans)
+
+
+def code_disposition(text: str, court: str | None = None) -> Disposition:
+    """Code an opinion's disposition from its text.
+
+    Parameters
+    ----------
+    text
+        The opinion's full text (majority opinion, then any separate opinions).
+    court
+        The deciding court, kept for the record; the rules are the same for every court.
+
+    Returns
+    -------
+    Disposition
+        The canonical outcome, the sentences relied on with their offsets, a confidence and the
+        rule that decided: ``conclusion`` (decretal language after a conclusion heading, 0.95),
+        ``closing_paragraph`` (the last paragraph with decretal language, 0.9),
+        ``opening_statement`` (nothing at the end, "We affirm." at the start, 0.6),
+        ``last_decretal_paragraph`` (the last paragraph of the majority opinion with decretal
+        language, 0.5), ``none`` (``unknown``, 0). Affirm-and-remand without a reversal codes
+        ``affirmed`` (at most 0.7) unless the remand has the lower court redo part of its
+        decision (findings, a new hearing, resentencing: then ``mixed``); a partial
+        disposition announced in the opening ("we affirm in part and reverse in part") makes an
+        all-or-nothing closing ``mixed`` (at most 0.75), as does an issue affirmed in the body
+        of an opinion whose conclusion disturbs the decision (``+issue_affirmed``, at most 0.75);
+        an opening statement of another class halves the confidence.
+
+    Examples
+    --------
+    >>> d = code_disposition("We review. For these reasons, the petition for review is "
+    ...     "DISMISSED in part and GRANTED in part; the BIA's order is VACATED and the case "
+    ...     "REMANDED.")
+    >>> d.outcome, d.verbs
+    ('mixed', ('dismissed', 'granted', 'vacated', 'remanded'))
+    >>> code_disposition("The facts are these. See Smith v. Jones, 100 F.3d 1 (1st Cir. "
+    ...     "1999), aff'd, 528 U.S. 1 (2000).").outcome
+    'unknown'
+    """
+    if not isinstance(text, str) or not text.strip():
+        return Disposition("unknown", rule="none")
+    end = _majority_end(text)
+    heading = _find_last(R.SECTIONS[0], text, max(0, end - CONCLUSION_REACH), end)
+    rule, confidence = "closing_paragraph", 0.9
+    if heading is not None:
+        hits = _hits(text, heading.start("head"), end)
+        if hits:
+            rule, confidence = "conclusion", 0.95
+    if heading is None or not hits:
+        hits = _hits(text, max(0, end - CLOSING_CHARS), end)
+        if hits:
+            last = max(h.paragraph for h in hits)
+            hits = [h for h in hits if h.paragraph == last]
+    opening = _hits(text, 0, min(OPENING_CHARS, end // 2))
+    if opening:
+        first = min(h.paragraph for h in opening)
+        opening = [h for h in opening if h.paragraph == first]
+        if hits and opening[-1].sentence[1] > min(h.sentence[0] for h in hits):
+            opening = []  # the opening statement is the closing one (a short opinion)
+    if not hits and opening:
+        hits, rule, confidence = opening, "opening_statement", 0.6
+        opening = []
+    if not hits:
+        hits = _hits(text, 0, end)
+        if not hits:
+            return Disposition("unknown", rule="none")
+        last = max(h.paragraph for h in hits)
+        hits = [h for h in hits if h.paragraph == last]
+        rule, confidence = "last_decretal_paragraph", 0.5
+    outcome, verbs, affirm_remand = _decide(hits)
+    if affirm_remand:
+        rule, confidence = rule + "+affirm_and_remand", min(confidence, 0.7)
+    if opening:
+        announced, announced_verbs, _ = _decide(opening)
+        if announced == "mixed" and outcome_class(outcome) in ("upheld", "disturbed"):
+            # "We affirm in part and reverse in part" up front; the conclusion only orders
+            # what the remand requires. The announced partial disposition governs.
+            outcome, hits = "mixed", opening + hits
+            verbs = tuple(dict.fromkeys(announced_verbs + verbs))
+            rule, confidence = rule + "+opening_partial", min(confidence, 0.75)
+        elif outcome_class(announced) != outcome_class(outcome):
+            rule, confidence = rule + "+opening_disagrees", round(confidence / 2, 3)
+    if outcome_class(outcome) == "disturbed" and not any(h.intermediate for h in hits):
+        # The court affirmed an issue in the body ("we affirm on this issue") and disturbs the
+        # decision in its conclusion: the decision is disturbed only in part.
+        used = {h.sentence for h in hits}
+        upheld = [
+            h
+            for h in _hits(text, 0, end, only=_AFFIRM)
+            if h.outcome == "affirmed" and not h.intermediate and h.sentence not in used
+        ]
+        if upheld:
+            outcome, hits = "mixed", hits + upheld[-1:]
+            verbs = tuple(dict.fromkeys(verbs + ("affirmed",)))
+            rule, confidence = rule + "+issue_affirmed", min(confidence, 0.75)
+    return Disposition(outcome, _evidence(text, hits), confidence, rule, verbs)

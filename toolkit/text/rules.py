@@ -1,0 +1,216 @@
+"""The disposition coder's rules, as data.
+
+Every rule is a row of a table: a name, a regular expression and what a match means. The coder
+(:mod:`toolkit.text.coder`) only walks these tables; changing what the coder recognises means
+editing a row here, and :func:`rules_table` prints them all.
+
+Three kinds of rows:
+
+- :data:`VERBS`: a disposition verb and the claim outcome it stands for. ``affirm`` means the
+  decision reviewed stands (``affirmed``); ``reverse``, ``vacate`` and ``remand`` disturb it;
+  ``dismiss`` (an appeal or petition), ``deny`` and ``grant`` (a petition, a writ) likewise.
+  Several verbs in the decretal language are rolled up to one case outcome by
+  :func:`toolkit.outcomes.rollup`, the documented claim-to-case rule (``reversed`` with
+  ``remanded`` is ``reversed_remanded``; ``affirmed`` with ``reversed`` is ``mixed``; a petition
+  ``dismissed`` in part and ``granted`` in part is ``mixed``).
+- :data:`SECTIONS`: where decretal language is looked for (a conclusion heading, the end of the
+  majority opinion) and where the majority opinion ends (signatures, separate opinions).
+- :data:`BLOCKERS`: contexts in which a disposition verb is not the court's disposition (a
+  dissent's "I would reverse", an argument "Defendant asks us to reverse", a condition, an
+  instruction "remand with instructions to dismiss").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["BLOCKERS", "SECTIONS", "VERBS", "Rule", "rules_table"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of a rule table: its name, its pattern and what a match means."""
+
+    name: str
+    pattern: re.Pattern[str]
+    meaning: str
+    anchor: re.Pattern[str] | None = None
+    """A fast literal pattern every match contains; the full pattern is tried only near it."""
+
+
+def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+# Disposition verbs. Group "verb" is the word as written; the meaning is the claim outcome.
+# Base forms are decretal after a first-person subject ("we affirm", "we reverse and remand");
+# participles after a copula ("the judgment is AFFIRMED", "is affirmed in part").
+VERBS: tuple[Rule, ...] = (
+    Rule("affirm", _rx(r"\b(?P<verb>affirm(?:ed)?)\b"), "affirmed"),
+    Rule("reverse", _rx(r"\b(?P<verb>revers(?:e|ed))\b"), "reversed"),
+    Rule("vacate", _rx(r"\b(?P<verb>vacat(?:e|ed))\b"), "vacated"),
+    Rule("set_aside", _rx(r"\b(?P<verb>set\s+aside)\b"), "vacated"),
+    Rule("remand", _rx(r"\b(?P<verb>remand(?:ed)?)\b(?!\s+(?:to\s+us|from))"), "remanded"),
+    Rule(
+        "dismiss",
+        _rx(
+            r"\b(?P<verb>dismiss(?:ed)?)\b(?=(?:\s+[\w'-]+){0,4}?\s*"
+            r"(?:appeals?|cross-appeals?|petitions?|case|proceedings?)\b"
+            r"|\s*[.;,]|\s+(?:in\s+part|as\s+(?:moot|untimely|premature)|for\s+(?:lack|want)))"
+        ),
+        "dismissed",
+    ),
+    Rule(
+        "deny",
+        _rx(r"\b(?P<verb>den(?:y|ied))\b(?=(?:\s+(?:the|this|his|her|their|its)){0,2}"
+            r"\s*(?:petitions?|writ|application)|\s*[.;,]|\s*$|\s+in\s+part)"),
+        "denied",
+    ),
+    Rule(
+        "grant",
+        _rx(r"\b(?P<verb>grant(?:ed)?)\b(?=(?:\s+(?:the|this|his|her|their|its)){0,2}"
+            r"\s*(?:petitions?|writ|application)|\s*[.;,]|\s*$|\s+in\s+part)"),
+        "granted",
+    ),
+)  # fmt: skip
+"""Disposition verbs: rule name, pattern, claim outcome."""
+
+SECTIONS: tuple[Rule, ...] = (
+    Rule(
+        "conclusion_heading",
+        _rx(
+            r"(?:^|[.\s}])(?:[IVX]+\.\s*)?(?P<head>CONCLUSIONS?|DISPOSITION|Conclusions?"
+            r"(?=\s*\{\d+\}|\s*\n))",
+            0,
+        ),
+        "start of the decretal section",
+        re.compile(r"CONCLUSION|DISPOSITION|Conclusion"),
+    ),
+    Rule(
+        "so_ordered",
+        _rx(r"\b(?:IT\s+IS\s+SO\s+ORDERED|SO\s+ORDERED|WE\s+CONCUR)\b", 0),
+        "end of the majority opinion (signatures follow)",
+        re.compile(r"ORDERED|CONCUR"),
+    ),
+    Rule(
+        "separate_opinion",
+        _rx(
+            r"(?:^|[\s.}])[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?,\s*(?:Senior\s+|Chief\s+)?"
+            r"(?:Circuit\s+|District\s+|Associate\s+)?(?:Judge|Justice|J\.|C\.J\.)[,\s]*\(?\s*"
+            r"(?:specially\s+)?(?:dissenting|concurring)",
+            0,
+        ),
+        "a separate opinion (concurrence or dissent) begins; ignored",
+        re.compile(r"dissenting|concurring"),
+    ),
+    Rule(
+        "dissent_start",
+        _rx(r"\bI\s+(?:respectfully\s+)?dissent\b", 0),
+        "a dissent begins; ignored",
+        re.compile(r"dissent\b"),
+    ),
+)
+"""Section markers: where decretal language is and where the majority opinion ends."""
+
+BLOCKERS: tuple[Rule, ...] = (
+    Rule(
+        "not_the_court",
+        _rx(r"\b(?:I\s+would|I\s+dissent|the\s+majority|dissent(?:ing)?\b|concur(?:ring|rence))"),
+        "a separate opinion's voice: the sentence is not the court's disposition",
+    ),
+    Rule(
+        "modal_or_negated",
+        _rx(
+            r"\b(?:to|would|should|could|might|may|not|cannot|need|never|whether|if|unless|"
+            r"decline|had|has|have|was|were|who|previously|when|before|after)\s+(?:\w+\s+){0,1}$"
+            r"|\b(?:which|that)\s+(?!we\b)(?:\w+\s+){0,1}$"
+        ),
+        "a verb under a modal, negation, condition or narrative: not decretal "
+        "('which we reverse' is decretal; 'the order which dismissed' is not)",
+    ),
+    Rule(
+        "argument",
+        _rx(
+            r"\b(?:asks?|asking|asked|urges?|urging|requests?|requesting|argues?|arguing|"
+            r"contends?|seeks?|seeking|invites?|moves?|prays?)\b[^.;]{0,60}$"
+        ),
+        "a party's request or argument ('Defendant asks that we reverse'): not decretal",
+    ),
+)
+"""Contexts that keep a disposition verb from counting."""
+
+# Adverbs and auxiliaries that may stand between "we" and a decretal verb.
+WE_CHAIN = _rx(
+    r"\bwe\s+(?:(?:hereby|therefore|thus|accordingly|also|now|further|must|will|shall|"
+    r"respectfully|consequently|hence|so|then|instead|,)\s*)*$"
+)
+# A participle is decretal after a copula ("is AFFIRMED", "are reversed", "stands affirmed").
+COPULA = _rx(
+    r"\b(?:is|are|be|stands?|hereby|must\s+be|shall\s+be)\s+(?:(?:hereby|therefore|thus|"
+    r"accordingly|in\s+all\s+respects|,)\s*)*$"
+)
+# A verb coordinated with an accepted one: "reverse and remand", "AFFIRMED in part, REVERSED in
+# part, and REMANDED", "dismissed in part and granted in part; ... VACATED".
+COORDINATED = _rx(
+    r"^[^.;]{0,120}?(?:,|\band\b|\bbut\b|;|\bor\b)\s*(?:we\s+)?(?:(?:also|further|therefore|"
+    r"hereby|then|instead)\s+)?(?:[\w'\s,]{0,80}?\b(?:is|are|be)\s+)?$"
+)
+PARTIAL = _rx(r"^\s*(?:,\s*)?in\s+part\b")
+# A reversal or vacatur limited to part of the decision ("we reverse only the award of fees",
+# "vacate the judgment insofar as it ...", "reverse the portion of the order"): the rest stands.
+PARTIAL_SCOPE = _rx(
+    r"^[^.;]{0,80}?\b(?:(?:portion|part|parts)\s+of|insofar\s+as|to\s+the\s+extent|only)\b"
+    r"|^\s+only\b"
+)
+# A bare disposition line: "Affirmed.", "Reversed and remanded.", "Appeal dismissed.",
+# "Judgment affirmed."
+SHORT_FORM = _rx(
+    r"^\s*(?:the\s+)?(?:judgment|order|decision|appeal|petition(?:\s+for\s+review)?|"
+    r"sentence|conviction)?\s*$"
+)
+# Object naming an intermediate court reviewed by a supreme court ("we reverse the Court of
+# Appeals"): the disposition of that court's decision is the case's.
+INTERMEDIATE = _rx(r"^\s*(?:the\s+)?(?:decision\s+of\s+the\s+)?Court\s+of\s+Appeals\b", 0)
+# A remand that has the lower court redo part of what it decided disturbs the decision in part;
+# a remand "for further proceedings" or for trial of what remains does not.
+REMAND_REDO = _rx(
+    r"^[^.;]{0,160}?\b(?:findings?|reconsider|redetermin|recalculat|re-?evaluat|re-?examin|"
+    r"new\s+(?:trial|hearing|sentencing|judgment|order)|resentenc|re-?hear|to\s+correct|"
+    r"correction|amend|modif|vacate|articulate|explain|evidentiary\s+hearing|recompute|"
+    r"reduce|increase)"
+)
+ALL_CAPS_VERB = re.compile(r"\b(?:AFFIRMED|REVERSED|VACATED|REMANDED|DISMISSED|DENIED|GRANTED)\b")
+# Cheap pre-filter: a window without any of these has no decretal language.
+ANY_VERB = _rx(r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside")
+# Signs of a citation where masking is worth running.
+CITATION_HINT = _rx(r"\b\d{1,4}\s+(?:[A-Z][\w.]*\s?){1,4}\s+\d{1,5}\b|\b(?:aff'd|rev'd|vac'd)")
+# Subsequent-history words that precede a citation ("aff'd, 107 N.M. 1").
+HISTORY = _rx(
+    r"(?:aff'?d|rev'?d|vac'?d|affirmed|reversed|vacated|cert\.?\s+denied|cert\.?\s+granted|"
+    r"overruled|modified|dismissed|remanded)(?:\s+(?:in\s+part|on\s+other\s+grounds|"
+    r"by|as\s+moot|and\s+remanded|sub\s+nom\.?))*[\s,;]*$"
+)
+
+
+def rules_table() -> list[dict[str, str]]:
+    """Every rule as a row: table, name, pattern, meaning.
+
+    Examples
+    --------
+    >>> rows = rules_table()
+    >>> [r["name"] for r in rows if r["table"] == "verbs"][:3]
+    ['affirm', 'reverse', 'vacate']
+    """
+    rows = []
+    for table, rules in (("verbs", VERBS), ("sections", SECTIONS), ("blockers", BLOCKERS)):
+        for rule in rules:
+            rows.append(
+                {
+                    "table": table,
+                    "name": rule.name,
+                    "pattern": rule.pattern.pattern,
+                    "meaning": rule.meaning,
+                }
+            )
+    return rows
