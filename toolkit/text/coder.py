@@ -33,8 +33,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import toolkit.text.rules as R
 from toolkit.outcomes import DISTURBED, UPHELD, rollup
-from toolkit.text import rules as R
 
 __all__ = ["Disposition", "Evidence", "code_disposition", "outcome_class"]
 
