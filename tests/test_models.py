@@ -300,9 +300,10 @@ def test_unremedied_separated_fit_shows_no_p_values(sixty):
     m = fit_reversal_model(sixty, SIXTY, firth=False)
     assert m.method == "logit" and not m.diagnostics["trusted"]
     assert m.table[["p_value", "ci_low", "ci_high"]].isna().all().all()
-    assert m.table.set_index("term").loc["C(circuit)[T.ca7]", "odds_ratio"] != m.table.set_index(
-        "term"
-    ).loc["C(circuit)[T.ca7]", "odds_ratio"]  # NaN, not 1e-20
+    assert (
+        m.table.set_index("term").loc["C(circuit)[T.ca7]", "odds_ratio"]
+        != m.table.set_index("term").loc["C(circuit)[T.ca7]", "odds_ratio"]
+    )  # NaN, not 1e-20
     assert any("cannot be trusted" in s for s in m.notes)
 
 
@@ -322,7 +323,9 @@ def test_hc1_is_hc0_times_n_over_n_minus_k(demo):
     hc0 = fit_reversal_model(demo, "~ C(claim_type)", cov_type="HC0")
     hc1 = fit_reversal_model(demo, "~ C(claim_type)")
     n, k = hc1.n_obs, len(hc1.table)
-    np.testing.assert_allclose(hc1.table["std_error"], hc0.table["std_error"] * np.sqrt(n / (n - k)))
+    np.testing.assert_allclose(
+        hc1.table["std_error"], hc0.table["std_error"] * np.sqrt(n / (n - k))
+    )
     ref = smf.logit("y ~ C(claim_type)", _demo_frame(demo)).fit(disp=0, cov_type="HC0")
     np.testing.assert_allclose(hc0.table["std_error"], ref.bse.to_numpy(), rtol=1e-6)
 
@@ -336,8 +339,9 @@ def _demo_frame(demo):
 
 def test_marginal_effects_match_statsmodels(demo):
     m = fit_reversal_model(demo, "~ C(claim_type) + year", robust=False)
-    ref = smf.logit("y ~ C(claim_type) + year", _demo_frame(demo).assign(
-        year=lambda f: f["year"].astype(float))).fit(disp=0)
+    ref = smf.logit(
+        "y ~ C(claim_type) + year", _demo_frame(demo).assign(year=lambda f: f["year"].astype(float))
+    ).fit(disp=0)
     me = ref.get_margeff(at="overall").summary_frame()
     np.testing.assert_allclose(m.marginal_effects["ame"], me.iloc[:, 0], rtol=1e-6)
     np.testing.assert_allclose(m.marginal_effects["std_error"], me.iloc[:, 1], rtol=1e-4)
@@ -358,13 +362,21 @@ def test_profile_interval_against_a_direct_search():
         return np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) + 0.5 * np.linalg.slogdet(info)[1]
 
     fit = firth_logit(X, y)
-    best = -optimize.minimize(lambda b: -pen(b), np.zeros(2), method="Nelder-Mead",
-                              options={"xatol": 1e-10, "fatol": 1e-12}).fun
+    best = -optimize.minimize(
+        lambda b: -pen(b),
+        np.zeros(2),
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-12},
+    ).fun
     assert fit.loglik == pytest.approx(best, abs=1e-8)
 
     def drop(v):
-        prof = -optimize.minimize_scalar(lambda a: -pen(np.array([a, v])), bounds=(-20, 20),
-                                         method="bounded", options={"xatol": 1e-10}).fun
+        prof = -optimize.minimize_scalar(
+            lambda a: -pen(np.array([a, v])),
+            bounds=(-20, 20),
+            method="bounded",
+            options={"xatol": 1e-10},
+        ).fun
         return 2 * (best - prof) - stats.chi2.ppf(0.95, 1)
 
     lo, hi = profile_interval(X, y, fit, 1)
@@ -396,7 +408,9 @@ def test_live_r_agrees_on_the_sixty_cases(sixty, tmp_path):
     (tmp_path / "check.R").write_text(R_CHECK)
     out = subprocess.run(
         ["Rscript", str(tmp_path / "check.R"), str(tmp_path / "d.csv")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     if out.returncode != 0 and "there is no package" in out.stderr:
         pytest.skip("R lacks brglm2 or sandwich")

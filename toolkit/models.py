@@ -217,9 +217,7 @@ def fit_reversal_model(
     from toolkit.diagnostics import (
         COV_TYPES,
         detect_separation,
-        firth_logit,
-        penalized_lr_pvalue,
-        profile_interval,
+        firth_with_profiles,
         sandwich_cov,
     )
 
@@ -362,9 +360,9 @@ def fit_reversal_model(
                 ml = sm.Logit(y.iloc[:, 0], X).fit(disp=0, maxiter=100)
                 converged = bool(ml.mle_retvals.get("converged", False))
             else:
-                ml = sm.GLM(
-                    y.iloc[:, 0], X, family=sm.families.Binomial(), var_weights=w
-                ).fit(maxiter=100)
+                ml = sm.GLM(y.iloc[:, 0], X, family=sm.families.Binomial(), var_weights=w).fit(
+                    maxiter=100
+                )
                 converged = bool(getattr(ml, "converged", True))
         except (np.linalg.LinAlgError, ValueError, OverflowError):
             converged = False
@@ -389,7 +387,9 @@ def fit_reversal_model(
     zq = stats.norm.ppf(0.5 + level / 2)
     Xv = X.to_numpy(dtype=float)
     if use_firth:
-        fit = firth_logit(Xv, yv, w if weights is not None else None)
+        fit, lows, highs, pvals = firth_with_profiles(
+            Xv, yv, w if weights is not None else None, level
+        )
         if not fit.converged:
             raise ToolkitError(
                 f"Firth's logit did not converge either on these {n_obs:,} cases "
@@ -398,12 +398,6 @@ def fit_reversal_model(
         beta, fitted = fit.params, fit.fitted
         cov = fit.cov if kind == "nonrobust" else sandwich_cov(Xv, yv, fitted, kind, groups, w)
         se = np.sqrt(np.diag(cov))
-        lows, highs, pvals = [], [], []
-        for j in range(k):
-            lo, hi = profile_interval(Xv, yv, fit, j, level, w if weights is not None else None)
-            lows.append(lo)
-            highs.append(hi)
-            pvals.append(penalized_lr_pvalue(Xv, yv, fit, j, w if weights is not None else None))
         table = pd.DataFrame(
             {
                 "term": list(X.columns),
@@ -456,9 +450,10 @@ def fit_reversal_model(
                 "Its standard errors, p-values and intervals are left blank; Firth's logit "
                 "(firth=True) gives finite estimates with honest intervals."
             )
-    table["odds_ratio"] = np.exp(table["estimate"])
-    table["or_low"] = np.exp(table["ci_low"])
-    table["or_high"] = np.exp(table["ci_high"])
+    with np.errstate(over="ignore"):  # an odds ratio beyond 1e308 is infinite, and shown so
+        table["odds_ratio"] = np.exp(table["estimate"])
+        table["or_low"] = np.exp(table["ci_low"])
+        table["or_high"] = np.exp(table["ci_high"])
     if not use_firth and trouble:
         table["odds_ratio"] = np.where(table["term"].isin(separated), np.nan, table["odds_ratio"])
         me = _average_marginal_effects(X, beta, np.full((k, k), np.nan), w, level)
@@ -561,9 +556,7 @@ def _fit_beta_binomial(x: np.ndarray, n: np.ndarray) -> tuple[float, float]:
     return mu * conc, (1 - mu) * conc
 
 
-def _log_hyperposterior(
-    x: np.ndarray, n: np.ndarray, m: np.ndarray, t: np.ndarray
-) -> np.ndarray:
+def _log_hyperposterior(x: np.ndarray, n: np.ndarray, m: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Log posterior of (logit mean, log concentration) of the Beta prior, up to a constant.
 
     The hyperprior is the one of Gelman et al. (Bayesian Data Analysis, ch. 5),
@@ -731,7 +724,9 @@ def judge_effects(
         ``"mixed"``: a multiple-membership mixed logit, ``logit P(reversed) = X b + sum of
         the panel judges' random intercepts``, fitted by variational Bayes (statsmodels'
         ``BinomialBayesMixedGLM``); ``effect`` is the judge's intercept (log-odds) and
-        ``estimate`` the implied probability for an average case.
+        ``estimate`` the implied probability for an average case. Intervals use the Laplace
+        (joint) posterior covariance at the variational means, because the mean-field
+        variational standard deviations ignore that judges share panels and are too small.
     rule
         Reversal rule.
     within
@@ -906,8 +901,22 @@ def _mixed(
         vc_names=list(judges),
     )
     fit = model.fit_vb()
+    # Mean-field variational Bayes treats the judges' intercepts as independent a posteriori
+    # and understates their spread when judges share panels; the intervals use instead the
+    # Laplace covariance at the variational means: the inverse of the joint precision of the
+    # fixed effects and all intercepts, given the estimated judge variance.
+    Xd = X.to_numpy()
+    eta = Xd @ fit.fe_mean + Z @ fit.vc_mean
+    v = 1 / (1 + np.exp(-eta))
+    v = v * (1 - v)
+    C = sparse.hstack([sparse.csr_matrix(Xd), Z]).tocsr()
+    H = (C.T @ sparse.diags(v) @ C).toarray()
+    k_fe = Xd.shape[1]
+    H[:k_fe, :k_fe] += np.eye(k_fe) / model.fe_p**2
+    H[k_fe:, k_fe:] += np.eye(len(judges)) / np.exp(2 * fit.vcp_mean[0])
+    laplace_sd = np.sqrt(np.diag(np.linalg.inv(H)))[k_fe:]
     u = pd.Series(fit.vc_mean, index=judges)
-    sd = pd.Series(fit.vc_sd, index=judges)
+    sd = pd.Series(laplace_sd, index=judges)
     base = float(np.mean(X.to_numpy() @ fit.fe_mean))
     agg = agg.copy()
     agg["effect"] = agg["judge_id"].map(u).to_numpy()
@@ -983,7 +992,9 @@ def trend(
     from toolkit.diagnostics import detect_separation, firth_logit
 
     if isinstance(df, bool) or not isinstance(df, int | np.integer) or df < 1:
-        raise ToolkitError(f"df must be a whole number of spline degrees of freedom >= 1, not {df!r}")
+        raise ToolkitError(
+            f"df must be a whole number of spline degrees of freedom >= 1, not {df!r}"
+        )
     level = _check_level(level)
     by = _as_list(by)
     rates = reversal_rates(
@@ -1030,7 +1041,11 @@ def trend(
         if part["n_reversed"].sum() in (0, part["n"].sum()):
             notes.append(
                 f"No trend{label}: "
-                + ("no case was reversed." if part["n_reversed"].sum() == 0 else "every case was reversed.")
+                + (
+                    "no case was reversed."
+                    if part["n_reversed"].sum() == 0
+                    else "every case was reversed."
+                )
             )
             continue
         spline = len(np.unique(years)) >= df + 2

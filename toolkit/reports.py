@@ -184,13 +184,19 @@ def plan_jobs(
     return jobs
 
 
+COMPLETE = ("ok", "ok, with notes", "skipped")
+"""Statuses of a finished report, reused by the next build when nothing changed. "ok, with
+notes": the report ran, and says in its Notes section what a reader must know (a model that
+needed a remedy, a section left out)."""
+
+
 def _unchanged(job: Job) -> dict[str, Any] | None:
     path = job.out / "summary.json"
     try:
         summary = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    ok = summary.get("build_key") == job.key and summary.get("status") in ("ok", "skipped")
+    ok = summary.get("build_key") == job.key and summary.get("status") in COMPLETE
     return summary if ok and (job.out / "index.html").exists() else None
 
 
@@ -510,6 +516,7 @@ def write_index(root: Path) -> Path:
 body {{ font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #222; }}
 table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; padding: 4px 10px;
 text-align: left; vertical-align: top; }} .failed td {{ background: #fde2e1; }}
+.notes td {{ background: #fff8e1; }}
 .sim {{ background: #fff3cd; border: 1px solid #edae49; padding: 6px 10px; }}
 </style></head>
 <body><h1>Reports on reversal patterns</h1>
