@@ -63,25 +63,18 @@ INPUTS = {
 CALLS = {
     "reversal_rates": lambda d: toolkit.reversal_rates(d, by="circuit"),
     "reversal_rates weighted": lambda d: toolkit.reversal_rates(d, by="circuit", weighted=True),
-    "reversal_rates level=2": lambda d: toolkit.reversal_rates(d, level=2),
     "compare_rates": lambda d: toolkit.compare_rates(d, by="circuit", n_resamples=999),
-    "compare_rates level=0": lambda d: toolkit.compare_rates(
-        d, by="circuit", level=0, n_resamples=999
-    ),
     "rule_sensitivity": lambda d: toolkit.rule_sensitivity(d, by="circuit"),
     "fit_reversal_model": lambda d: toolkit.fit_reversal_model(d, "~ C(circuit) + year"),
     "fit_reversal_model clustered": lambda d: toolkit.fit_reversal_model(
         d, "~ C(circuit)", cluster="author"
     ),
-    "fit_reversal_model level=2": lambda d: toolkit.fit_reversal_model(d, "~ year", level=2),
     "fit_reversal_model weighted": lambda d: toolkit.fit_reversal_model(
         d, "~ C(circuit)", weights="weight"
     ),
     "judge_effects": lambda d: toolkit.judge_effects(d, min_n=5),
-    "judge_effects level=1": lambda d: toolkit.judge_effects(d, level=1),
     "judge_effects mixed": lambda d: toolkit.judge_effects(d, method="mixed"),
     "trend": lambda d: toolkit.trend(d),
-    "trend df=0": lambda d: toolkit.trend(d, df=0),
     "trend weighted": lambda d: toolkit.trend(d, weighted=True),
 }
 

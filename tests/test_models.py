@@ -140,7 +140,7 @@ def test_beta_binomial_posterior_by_quadrature():
         return np.exp(ll + np.log(mu * (1 - mu)) - 0.5 * t + 60), a, b
 
     m0 = np.log(18 / 72)
-    box = (np.log(0.05), np.log(1e5), lambda t: m0 - 6, lambda t: m0 + 6)
+    box = (np.log(2.0), np.log(1e5), lambda t: m0 - 6, lambda t: m0 + 6)
 
     def integral(f):
         return integrate.dblquad(lambda m, t: f(*post(m, t)), *box, epsabs=0, epsrel=1e-7)[0]

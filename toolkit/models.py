@@ -561,7 +561,8 @@ def _log_hyperposterior(x: np.ndarray, n: np.ndarray, m: np.ndarray, t: np.ndarr
 
     The hyperprior is the one of Gelman et al. (Bayesian Data Analysis, ch. 5),
     ``p(a, b) ~ (a + b)^(-5/2)``, which in ``(logit mu, log kappa)`` is
-    ``mu (1 - mu) kappa^(-1/2)``.
+    ``mu (1 - mu) kappa^(-1/2)``, restricted to ``kappa = a + b >= 2`` (see
+    :func:`_hyper_grid`).
     """
     from scipy.special import betaln
 
@@ -577,11 +578,17 @@ def _hyper_grid(
     x: np.ndarray, n: np.ndarray, size: int = 20
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Grid of (a, b) with posterior weights, refined around the posterior mass; and the
-    largest beta-binomial log-likelihood on the grid (for the test of any variation)."""
+    largest beta-binomial log-likelihood on the grid (for the test of any variation).
+
+    The concentration ``a + b`` runs from 2 to 1e5. Below 2 the prior of a group without a
+    single reversal would pile every judge's rate at zero (the hyperprior is improper there:
+    the likelihood of all-zero counts does not vanish as ``a + b`` goes to 0), and a judge
+    with 0 of 6 would get an estimate of 0.6% instead of about 3%.
+    """
     p = (x.sum() + 0.5) / (n.sum() + 1.0)
     m0 = np.log(p / (1 - p))
     m_lo, m_hi = m0 - 6.0, m0 + 6.0
-    t_lo, t_hi = np.log(0.05), np.log(1e5)
+    t_lo, t_hi = np.log(2.0), np.log(1e5)
     for _ in range(3):  # zoom in on where the posterior mass is
         m = np.linspace(m_lo, m_hi, size)
         t = np.linspace(t_lo, t_hi, size)
@@ -600,7 +607,9 @@ def _hyper_grid(
         m_lo, m_hi, t_lo, t_hi = new
     mu_grid = 1 / (1 + np.exp(-M))
     ll_max = float(np.max(lp - np.log(mu_grid * (1 - mu_grid)) + 0.5 * T))
-    w = np.exp(lp - lp.max()).ravel()
+    edge = np.ones(size)
+    edge[[0, -1]] = 0.5  # trapezoid rule: the grid's end points carry half a cell
+    w = (np.exp(lp - lp.max()) * edge[:, None] * edge[None, :]).ravel()
     w /= w.sum()
     order = np.argsort(w)[::-1]  # the grid points carrying all but 1e-5 of the mass
     keep = order[: int(np.searchsorted(np.cumsum(w[order]), 1 - 1e-5)) + 1]
@@ -629,6 +638,7 @@ def _mixture_quantiles(
     s = mean * (1 - mean) / var - 1
     t = betaincinv(mean * s, (1 - mean) * s, q)
     # Newton on the logit of the quantile, inside a bracket that bisection shrinks
+    t = np.clip(np.nan_to_num(t, nan=0.5), 1e-12, 1 - 1e-12)
     u = np.log(t / (1 - t))
     lo = np.full(len(x), -40.0)
     hi = np.full(len(x), 40.0)
@@ -639,7 +649,9 @@ def _mixture_quantiles(
         below = cdf < q
         lo = np.where(below, u, lo)
         hi = np.where(below, hi, u)
-        dens = np.exp(A * np.log(tc) + B * np.log1p(-tc) - log_norm) @ w  # pdf * t (1 - t)
+        log_t = -np.logaddexp(0.0, -u)[:, None]  # log t and log(1 - t), stable at the ends
+        log_1t = -np.logaddexp(0.0, u)[:, None]
+        dens = np.exp(A * log_t + B * log_1t - log_norm) @ w  # pdf * t (1 - t)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             new = u - (cdf - q) / dens
         bad = ~np.isfinite(new) | (new <= lo) | (new >= hi)
@@ -718,7 +730,8 @@ def judge_effects(
         Beta(a, b) prior; instead of plugging in one estimate of (a, b), which claims to know
         the prior exactly and gives judges with three votes intervals a few hundredths of a
         point wide when the judges barely differ, the posterior of (a, b) is computed on a
-        grid (hyperprior ``(a + b)^(-5/2)``, Gelman et al., Bayesian Data Analysis, ch. 5)
+        grid (hyperprior ``(a + b)^(-5/2)`` for ``a + b >= 2``, after Gelman et al.,
+        Bayesian Data Analysis, ch. 5)
         and each judge's posterior is the mixture of Beta(x + a, n - x + b) over it:
         ``estimate`` is its mean, ``ci_low``/``ci_high`` its equal-tailed quantiles.
         ``"mixed"``: a multiple-membership mixed logit, ``logit P(reversed) = X b + sum of
