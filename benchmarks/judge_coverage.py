@@ -104,7 +104,7 @@ def main() -> None:
         "20 judges, 1-10 votes, no variation": (20, 1, 10, 0.0),
         "20 judges, 60-120 votes, no variation": (20, 60, 120, 0.0),
     }
-    for i, (label, spec) in enumerate(scenarios.items()):
+    for i, (label, spec) in enumerate(scenarios.items() if args.reps else ()):
         res = beta_binomial(args.reps, *spec, seed=100 + i)
         print(
             f"beta-binomial, {label}: coverage {res['coverage']:.3f} "

@@ -166,3 +166,62 @@ def test_rule_sensitivity_sentence_never_says_nan():
     data = _data(outcome="dismissed")  # counted under appellant_win only
     text = describe_rule_sensitivity(toolkit.rule_sensitivity(data))
     assert "nan" not in text.lower() and "cannot all be compared" in text
+
+
+def test_report_turns_warnings_into_notes_and_writes_strict_json(tmp_path):
+    import json
+    import warnings
+
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    from toolkit.notebook import Report
+
+    report = Report.start("probe", data="demo", output_dir=str(tmp_path))
+    warnings.warn("raw statsmodels text", ConvergenceWarning, stacklevel=1)
+    report.headline(bad=float("nan"), worse=np.float64("inf"))
+    summary = report.finish()
+    assert summary["status"] == "ok, with notes"
+    assert any("did not converge" in n for n in summary["notes"])
+    assert not any("raw statsmodels text" in n for n in summary["notes"])
+    text = (tmp_path / "summary.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text)["headline"]["bad"] is None
+
+
+def test_ok_with_notes_is_reused_by_the_incremental_build(tmp_path):
+    import json
+
+    from toolkit.reports import Job, _unchanged
+
+    (tmp_path / "index.html").write_text("<html></html>")
+    job = Job("probe", tmp_path / "probe.ipynb", {}, tmp_path, "key1")
+    (tmp_path / "summary.json").write_text(
+        json.dumps({"build_key": "key1", "status": "ok, with notes"})
+    )
+    assert _unchanged(job) is not None
+    (tmp_path / "summary.json").write_text(json.dumps({"build_key": "key1", "status": "failed"}))
+    assert _unchanged(job) is None
+
+
+def test_like_periods_keep_cases_sampled_alike():
+    """A one-circuit weighted period before an all-circuit unweighted one (as in Songer)."""
+    from toolkit.notebook import design_periods, has_sampling_weights, like_periods
+
+    early = _data(60, seed=1).cases.assign(circuit="ca6", year=1990, weight=13.0)
+    late = _data(60, seed=2).cases.assign(
+        weight=1.0,
+        case_id=lambda c: "u" + c["case_id"],
+        circuit=lambda c: c["circuit"].astype(str).replace("ca9", "ca6"),
+    )
+    both = CaseData(cases=conform(pd.concat([early, late], ignore_index=True), "cases"))
+    periods = design_periods(both)
+    assert periods["n_circuits"].tolist() == [1, 3]
+    compare, text = like_periods(both, "compare")
+    assert compare.cases["year"].min() >= 2000 and "13 times" in text
+    trend_data, text = like_periods(both, "trend")
+    assert set(trend_data.cases["circuit"].astype(str)) == {"ca6"} and "every period" in text
+    assert has_sampling_weights(both) and not has_sampling_weights(both, within="year")
+    assert like_periods(late_only := CaseData(cases=conform(late, "cases")), "compare") == (
+        late_only,
+        None,
+    )

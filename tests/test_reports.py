@@ -37,7 +37,9 @@ def test_manifest_covers_every_notebook():
 
 def test_every_demo_report_builds(built):
     out, results = built
-    assert {r.status for r in results} == {"ok"}, [(r.job.label, r.error) for r in results]
+    assert {r.status for r in results} <= {"ok", "ok, with notes"}, [
+        (r.job.label, r.error) for r in results
+    ]
     labels = sorted(r.job.label for r in results)
     assert labels == [
         "demo/circuits",

@@ -873,12 +873,95 @@ def _label(value: Any) -> str:
     return "(none)" if value is None or value != value else str(value)
 
 
+def _laplace_glmm(y: np.ndarray, X: np.ndarray, Z: Any) -> dict[str, Any]:
+    """Logit with random intercepts ``u ~ N(0, sigma^2)`` entering through ``Z``, by the
+    Laplace approximation (what ``lme4::glmer`` does with ``nAGQ = 1``).
+
+    For a given ``sigma`` the joint mode of the fixed effects and the intercepts is found by
+    Newton steps, and the Laplace approximation of the marginal likelihood is
+    ``l(y | b, u) - u'u / (2 sigma^2) - J log(sigma) - log det(Z'WZ + I / sigma^2) / 2``.
+    Rather than plugging in the ``sigma`` that maximizes it (biased toward zero with binary
+    outcomes, which makes intervals too narrow), the estimates are averaged over the posterior
+    of ``sigma`` on a grid (flat prior on ``sigma`` between 0.01 and 4): each intercept's
+    mean and variance combine its conditional mode and the inverse of the joint precision
+    (fixed effects and intercepts together, so judges sharing panels are not treated as
+    independent) across the grid.
+    """
+
+    Zd = Z.toarray() if hasattr(Z, "toarray") else np.asarray(Z, dtype=float)
+    C = np.hstack([X, Zd])
+    k, J = X.shape[1], Zd.shape[1]
+    state = {"theta": np.zeros(k + J)}
+
+    def mode(sigma: float) -> tuple[np.ndarray, np.ndarray, float]:
+        prec = np.r_[np.zeros(k), np.full(J, 1 / sigma**2)]
+        theta = state["theta"].copy()
+
+        def objective(t: np.ndarray) -> float:
+            eta = C @ t
+            return float(np.sum(y * eta - np.logaddexp(0.0, eta)) - 0.5 * np.sum(prec * t**2))
+
+        obj = objective(theta)
+        for _ in range(100):
+            p = _expit(C @ theta)
+            grad = C.T @ (y - p) - prec * theta
+            H = C.T @ ((p * (1 - p))[:, None] * C) + np.diag(prec) + 1e-10 * np.eye(k + J)
+            step = np.linalg.solve(H, grad)
+            t = 1.0
+            while True:
+                new = theta + t * step
+                new_obj = objective(new)
+                if new_obj >= obj - 1e-10 * abs(obj) or t < 1e-8:
+                    break
+                t /= 2
+            theta, obj = new, new_obj
+            if np.max(np.abs(t * step)) < 1e-8:
+                break
+        p = _expit(C @ theta)
+        H = C.T @ ((p * (1 - p))[:, None] * C) + np.diag(prec) + 1e-10 * np.eye(k + J)
+        state["theta"] = theta
+        return theta, H, obj
+
+    def neg_marginal(log_sigma: float) -> float:
+        sigma = float(np.exp(log_sigma))
+        theta, H, obj = mode(sigma)
+        sign, logdet = np.linalg.slogdet(H[k:, k:])
+        return -(obj - J * np.log(sigma) - 0.5 * logdet)
+
+    # integrate over sigma: its posterior on a grid of log(sigma), flat prior on sigma
+    grid = np.linspace(np.log(0.01), np.log(4.0), 17)
+    fits = []
+    for log_sigma in grid[::-1]:  # from large to small sigma: warm starts shrink smoothly
+        sigma = float(np.exp(log_sigma))
+        theta, H, obj = mode(sigma)
+        sign, logdet = np.linalg.slogdet(H[k:, k:])
+        cov_diag = np.diag(np.linalg.inv(H))
+        fits.append((log_sigma, obj - J * np.log(sigma) - 0.5 * logdet, theta, cov_diag))
+    fits.reverse()
+    log_post = np.array([f[1] + f[0] for f in fits])  # + log(sigma): flat prior on sigma
+    edge = np.ones(len(grid))
+    edge[[0, -1]] = 0.5
+    w = np.exp(log_post - log_post.max()) * edge
+    w /= w.sum()
+    thetas = np.array([f[2] for f in fits])
+    variances = np.array([f[3] for f in fits])
+    mean = w @ thetas
+    var = w @ (variances + thetas**2) - mean**2
+    sigmas = np.exp(grid)
+    return {
+        "beta": mean[:k],
+        "u": mean[k:],
+        "u_sd": np.sqrt(np.maximum(var[k:], 0.0)),
+        "sigma": float(w @ sigmas),
+        "sigma_mode": float(sigmas[np.argmax(log_post - np.log(sigmas))]),
+    }
+
+
 def _mixed(
     data: CaseData, r: Rule, agg: pd.DataFrame, adjust_for: Sequence[str] | None, z: float
 ) -> pd.DataFrame:
     import patsy
     from scipy import sparse
-    from statsmodels.genmod.bayes_mixed_glm import BinomialBayesMixedGLM
 
     cases = flagged_cases(data, r)
     adjust = list(adjust_for or [])
@@ -905,32 +988,10 @@ def _mixed(
         )
     if len(judges) < 2:
         raise ToolkitError("the mixed model needs at least two judges")
-    model = BinomialBayesMixedGLM(
-        y,
-        X.to_numpy(),
-        Z,
-        np.zeros(len(judges), dtype=int),
-        fep_names=list(X.columns),
-        vc_names=list(judges),
-    )
-    fit = model.fit_vb()
-    # Mean-field variational Bayes treats the judges' intercepts as independent a posteriori
-    # and understates their spread when judges share panels; the intervals use instead the
-    # Laplace covariance at the variational means: the inverse of the joint precision of the
-    # fixed effects and all intercepts, given the estimated judge variance.
-    Xd = X.to_numpy()
-    eta = Xd @ fit.fe_mean + Z @ fit.vc_mean
-    v = 1 / (1 + np.exp(-eta))
-    v = v * (1 - v)
-    C = sparse.hstack([sparse.csr_matrix(Xd), Z]).tocsr()
-    H = (C.T @ sparse.diags(v) @ C).toarray()
-    k_fe = Xd.shape[1]
-    H[:k_fe, :k_fe] += np.eye(k_fe) / model.fe_p**2
-    H[k_fe:, k_fe:] += np.eye(len(judges)) / np.exp(2 * fit.vcp_mean[0])
-    laplace_sd = np.sqrt(np.diag(np.linalg.inv(H)))[k_fe:]
-    u = pd.Series(fit.vc_mean, index=judges)
-    sd = pd.Series(laplace_sd, index=judges)
-    base = float(np.mean(X.to_numpy() @ fit.fe_mean))
+    fit = _laplace_glmm(y, X.to_numpy(), Z)
+    u = pd.Series(fit["u"], index=judges)
+    sd = pd.Series(fit["u_sd"], index=judges)
+    base = float(np.mean(X.to_numpy() @ fit["beta"]))
     agg = agg.copy()
     agg["effect"] = agg["judge_id"].map(u).to_numpy()
     eff_sd = agg["judge_id"].map(sd).to_numpy()
@@ -940,7 +1001,7 @@ def _mixed(
     agg["ci_high"] = expit(base + agg["effect"] + z * eff_sd)
     agg["effect_low"] = agg["effect"] - z * eff_sd
     agg["effect_high"] = agg["effect"] + z * eff_sd
-    judge_sd = float(np.exp(fit.vcp_mean[0]))
+    judge_sd = float(fit["sigma"])
     agg["judge_sd"] = judge_sd
     if judge_sd < 0.05:
         agg.attrs["notes"] = [

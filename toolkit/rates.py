@@ -25,7 +25,8 @@ Weighted rates (``weighted=True``, e.g. the sampling weights of the U.S. Courts 
 Database) use the weighted share (R's ``survey::svymean``) and compute the interval from Kish's
 effective sample size ``n_eff = (sum w)^2 / sum w^2``; the output says so in ``ci_method``.
 They also carry ``std_error``, the design-based (linearization) standard error of the weighted
-share, equal to ``survey::svymean(~y, svydesign(ids = ~1, weights = ~w))``. Weights must be
+share, equal to ``survey::svymean(~y, svydesign(ids = ~1, weights = ~w))`` (per group:
+``svyby(~y, ~group, design, svymean)``, each group a domain of the whole sample). Weights must be
 finite and >= 0; a weight of 0 leaves the case out.
 """
 
@@ -270,15 +271,17 @@ def rates_from_flags(
             n_eff = agg["w"].to_numpy() ** 2 / agg["w2"].to_numpy()
         low, high = proportion_ci(rate * n_eff, n_eff, ci, level)
         method = f"{ci}, weighted (Kish effective n)"
-        # linearization: sum of w^2 (y - p)^2 over cases, times m / (m - 1), over (sum w)^2
-        m = agg["m"].to_numpy(dtype=float)
+        # linearization, each group a domain of the whole sample (as survey::svyby does):
+        # sum of w^2 (y - p)^2 over the group's cases, times N / (N - 1) for the N cases of
+        # the whole sample, over (sum w)^2
+        m_all = float(agg["m"].sum())
         with np.errstate(divide="ignore", invalid="ignore"):
             ss = (
                 agg["w2y"].to_numpy() * (1 - rate) ** 2
                 + (agg["w2"].to_numpy() - agg["w2y"].to_numpy()) * rate**2
             )
-            std_error = np.sqrt(m / (m - 1) * ss) / agg["w"].to_numpy()
-        std_error = np.where(m > 1, std_error, np.nan)
+            std_error = np.sqrt(m_all / (m_all - 1) * ss) / agg["w"].to_numpy()
+        std_error = np.where((agg["m"].to_numpy() > 0) & (m_all > 1), std_error, np.nan)
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = agg["n_reversed"].to_numpy() / n
