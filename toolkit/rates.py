@@ -280,7 +280,8 @@ def rates_from_flags(
                 agg["w2y"].to_numpy() * (1 - rate) ** 2
                 + (agg["w2"].to_numpy() - agg["w2y"].to_numpy()) * rate**2
             )
-            std_error = np.sqrt(m_all / (m_all - 1) * ss) / agg["w"].to_numpy()
+            factor = m_all / (m_all - 1) if m_all > 1 else np.nan  # one case: no variance
+            std_error = np.sqrt(factor * ss) / agg["w"].to_numpy()
         std_error = np.where((agg["m"].to_numpy() > 0) & (m_all > 1), std_error, np.nan)
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
