@@ -39,7 +39,9 @@ __all__ = [
     "compare_rates",
     "data_dictionary",
     "DataError",
+    "detect_separation",
     "disagreements",
+    "firth_logit",
     "fit_reversal_model",
     "fleiss_kappa",
     "get_rule",
@@ -83,6 +85,8 @@ _LAZY = {
     "judge_effects": "toolkit.models",
     "trend": "toolkit.models",
     "pseudonym": "toolkit.models",
+    "detect_separation": "toolkit.diagnostics",
+    "firth_logit": "toolkit.diagnostics",
     "panel_composition": "toolkit.panels",
     "agreement": "toolkit.reliability",
     "disagreements": "toolkit.reliability",
@@ -110,6 +114,7 @@ if TYPE_CHECKING:
         chart_trend,
         save_chart,
     )
+    from toolkit.diagnostics import detect_separation, firth_logit
     from toolkit.models import fit_reversal_model, judge_effects, pseudonym, trend
     from toolkit.outcomes import (
         RULES,
