@@ -6,10 +6,12 @@ judges who do not differ at all); the share of 95% intervals that contain the pl
 for the hierarchical model (prior integrated over its hyperparameters) and, for comparison,
 for the former plug-in empirical-Bayes interval.
 
-Mixed logit (``judge_effects(method="mixed")``): data simulated by ``toolkit.simulate`` with
-the demo's design (eleven circuits, three-judge panels, visiting district judges, judge
-effects with sd 0.35); the share of 95% intervals of ``effect`` containing the planted judge
-effect.
+Mixed logit (``judge_effects(method="mixed", adjust_for=["circuit", "claim_type"])``): data
+simulated by ``toolkit.simulate`` with the demo's design (eleven circuits, three-judge panels,
+visiting district judges, judge effects with sd 0.35); the share of 95% intervals of
+``effect`` containing the planted judge effect plus the planted effect of the judge's
+appointing party (a property of the judge, which the judge's intercept carries), centred
+within circuit (the circuit's fixed effect absorbs the mean of its judges' effects).
 
 Run: .venv/bin/python benchmarks/judge_coverage.py [--reps 200] [--mixed-reps 50]
 """
@@ -78,9 +80,26 @@ def mixed(reps: int, n_cases: int, seed: int) -> dict:
             write_demo(folder, n_cases=n_cases, seed=seed + r)
             data = toolkit.load(str(folder / "mapping.yaml"))
             truth = json.loads((folder / "truth.json").read_text())
-            u = truth["judge_effects"]
-            m = toolkit.judge_effects(data, method="mixed", adjust_for=["circuit"], min_n=0)
-            planted = m["judge_id"].map(u)
+            # a judge's intercept in the model carries the judge's own effect and the effect
+            # of the appointing party (a property of the judge), centred over the judges
+            party = data.judges.set_index("judge_id")["party"].astype(str)
+            m = toolkit.judge_effects(
+                data, method="mixed", adjust_for=["circuit", "claim_type"], min_n=0
+            )
+            dem = (m["judge_id"].map(party) == "democratic").astype(float)
+            planted = (
+                m["judge_id"].map(truth["judge_effects"]) + truth["beta_democratic_appointee"] * dem
+            )
+            # judges sit in one circuit, so the circuit's fixed effect absorbs the mean of
+            # its judges' effects: what the intercepts estimate is the effect within circuit
+            home = (
+                data.votes.merge(data.cases[["case_id", "circuit"]], on="case_id")
+                .groupby("judge_id")["circuit"]
+                .first()
+                .astype(str)
+            )
+            circuit = m["judge_id"].map(home)
+            planted = planted - planted.groupby(circuit).transform("mean")
             hit += int(((m["effect_low"] <= planted) & (planted <= m["effect_high"])).sum())
             total += len(m)
             sds.append(float(m["judge_sd"].iloc[0]))
