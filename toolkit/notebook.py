@@ -484,7 +484,7 @@ def has_sampling_weights(data: Any, within: str | None = None) -> bool:
 
 
 def design_periods(data: Any) -> Any:
-    """Runs of consecutive years sampled the same way: the same circuits, the same weighting.
+    """Runs of consecutive years sampled the same way (the same weighting), with their circuits.
 
     A database can change design over time (the U.S. Courts of Appeals Database covers only
     the Sixth Circuit in its 1925-1996 extract, weighted by published decisions per sampled
@@ -515,23 +515,24 @@ def design_periods(data: Any) -> Any:
     )
     rows = []
     signature = None
+    # a new period starts where the weighting changes; a year's own mix of circuits does not
+    # start one (a court of last resort hears a different handful of circuits every year)
     for year, g in frame.groupby("year", sort=True):
-        sig = (
-            tuple(sorted(map(str, g["circuit"].dropna().unique()))),
-            tuple(sorted(g["basis"].unique())),
-        )
+        sig = tuple(sorted(g["basis"].unique()))
         if sig != signature:
-            rows.append({"first_year": year, "last_year": year, "cases": 0, "sig": sig, "w": []})
+            rows.append({"first_year": year, "last_year": year, "cases": 0, "sig": (set(), sig),
+                         "w": []})  # fmt: skip
             signature = sig
         rows[-1]["last_year"] = year
         rows[-1]["cases"] += len(g)
+        rows[-1]["sig"][0].update(map(str, g["circuit"].dropna().unique()))
         rows[-1]["w"].append(g["weight"])
     out = pd.DataFrame(
         {
             "first_year": [r["first_year"] for r in rows],
             "last_year": [r["last_year"] for r in rows],
             "cases": [r["cases"] for r in rows],
-            "circuits": [", ".join(r["sig"][0]) for r in rows],
+            "circuits": [", ".join(sorted(r["sig"][0])) for r in rows],
             "n_circuits": [len(r["sig"][0]) for r in rows],
             "mean_weight": [float(pd.concat(r["w"]).mean()) for r in rows],
             "weighting": ["; ".join(r["sig"][1]) for r in rows],
