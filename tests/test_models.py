@@ -108,33 +108,75 @@ def _truth_corr(table, values):
     return np.corrcoef(table["effect"], table["judge_id"].map(values))[0, 1]
 
 
-def test_beta_binomial_posterior_by_hand():
-    # two judges' counts; the posterior is Beta(x + a, n - x + b) for the fitted prior
+def _counts_data(counts):
+    from toolkit.schema import CaseData, conform
+
     rows = []
-    for judge, x, n in (("A", 2, 20), ("B", 9, 30), ("C", 1, 25), ("D", 6, 15)):
+    for judge, x, n in counts:
         for i in range(n):
             rows.append((f"{judge}{i}", judge, "reversed" if i < x else "affirmed"))
     cases = pd.DataFrame({"case_id": [r[0] for r in rows], "outcome": [r[2] for r in rows]})
     votes = pd.DataFrame({"case_id": [r[0] for r in rows], "judge_id": [r[1] for r in rows]})
-    from toolkit.schema import CaseData, conform
-
-    data = CaseData(
+    return CaseData(
         cases=conform(cases.assign(source="t", weight=1.0), "cases"), votes=conform(votes, "votes")
     )
-    je = judge_effects(data, min_n=0).set_index("judge_id")
-    from toolkit.models import _fit_beta_binomial
 
-    a, b = _fit_beta_binomial(np.array([2, 9, 1, 6.0]), np.array([20, 30, 25, 15.0]))
-    # the fitted prior maximises the beta-binomial marginal likelihood
-    ll = lambda a_, b_: stats.betabinom.logpmf([2, 9, 1, 6], [20, 30, 25, 15], a_, b_).sum()  # noqa: E731
-    assert ll(a, b) >= ll(a * 1.2, b * 1.2) and ll(a, b) >= ll(a * 0.8, b * 0.8)
-    assert je.loc["B", "estimate"] == pytest.approx((9 + a) / (30 + a + b))
-    assert je.loc["B", "ci_high"] == pytest.approx(stats.beta.ppf(0.975, 9 + a, 21 + b))
-    # shrinkage: estimates lie between the raw rate and the prior mean
-    prior = a / (a + b)
-    for j in "ABCD":
-        lo, hi = sorted([je.loc[j, "raw_rate"], prior])
-        assert lo <= je.loc[j, "estimate"] <= hi
+
+def test_beta_binomial_posterior_by_quadrature():
+    """Posterior mean and interval ends against two-dimensional numerical integration over
+    the hyperparameters (logit mean, log concentration) under the (a + b)^(-5/2) prior."""
+    from scipy import integrate
+    from scipy.special import betainc, betaln
+
+    counts = (("A", 2, 20), ("B", 9, 30), ("C", 1, 25), ("D", 6, 15))
+    je = judge_effects(_counts_data(counts), min_n=0).set_index("judge_id")
+    x = np.array([c[1] for c in counts], float)
+    n = np.array([c[2] for c in counts], float)
+
+    def post(m, t):
+        mu, kappa = 1 / (1 + np.exp(-m)), np.exp(t)
+        a, b = mu * kappa, (1 - mu) * kappa
+        ll = np.sum(betaln(x + a, n - x + b) - betaln(a, b))
+        return np.exp(ll + np.log(mu * (1 - mu)) - 0.5 * t + 60), a, b
+
+    m0 = np.log(18 / 72)
+    box = (np.log(2.0), np.log(1e5), lambda t: m0 - 6, lambda t: m0 + 6)
+
+    def integral(f):
+        return integrate.dblquad(lambda m, t: f(*post(m, t)), *box, epsabs=0, epsrel=1e-7)[0]
+
+    z = integral(lambda d, a, b: d)
+    mean_b = integral(lambda d, a, b: d * (9 + a) / (30 + a + b)) / z
+    assert je.loc["B", "estimate"] == pytest.approx(mean_b, abs=2e-4)
+    hi = je.loc["B", "ci_high"]
+    assert integral(lambda d, a, b: d * betainc(9 + a, 21 + b, hi)) / z == pytest.approx(
+        0.975, abs=1e-3
+    )
+    # shrinkage: estimates lie between the raw rate and the pooled rate
+    pooled = x.sum() / n.sum()
+    for j, xj, nj in counts:
+        lo_, hi_ = sorted([xj / nj, pooled])
+        assert lo_ - 0.01 <= je.loc[j, "estimate"] <= hi_ + 0.01
+
+
+def test_judges_with_few_votes_and_no_variation_get_honest_intervals():
+    """Twenty judges with 1 to 10 votes, all at the same rate: the old plug-in prior gave
+    every judge the same 0.03-point interval; now the intervals are wide and it is said."""
+    rng = np.random.default_rng(5)
+    n = rng.integers(1, 11, 20)
+    x = rng.binomial(n, 0.6)
+    je = judge_effects(_counts_data(list(zip(map(str, range(20)), x, n, strict=True))), min_n=30)
+    width = je["ci_high"] - je["ci_low"]
+    assert width.min() > 0.15
+    assert any("no detectable variation among judges" in s for s in je.attrs["notes"])
+    assert any("fewer than 30" in s for s in je.attrs["notes"])
+
+
+def test_judge_shrinkage_within_circuit_by_default(demo):
+    je = judge_effects(demo)
+    assert je.attrs["within"] == "circuit" and "circuit" in je.columns
+    pooled = judge_effects(demo, within=None)
+    assert pooled.attrs["within"] is None
 
 
 def test_judge_shrinkage_tracks_planted_effects_better_than_raw_rates(demo):
@@ -193,3 +235,217 @@ def test_trend_matches_a_direct_binomial_glm(demo):
     assert (t["fitted_low"] < t["fitted"]).all() and (t["fitted"] < t["fitted_high"]).all()
     by = trend(demo, by="circuit")
     assert by.groupby("circuit", observed=True).size().min() == 9
+
+
+# -- small, separated data: the 60-case hand-coded fixture ------------------------------------
+
+SIXTY = "~ C(circuit) + C(claim_type) + year"
+# R 4.2.2, brglm2 0.9, sandwich 3.0-2 on the same 60 rows (tests/data/sixty; R_CHECK below):
+# glm(y ~ circuit + claim_type + year, binomial, method = "brglmFit", type = "AS_mean")
+R_FIRTH_COEF = [-214.122521057, -1.4978545783, -1.19486111227, -3.90490005125,
+                -3.25203268061, 0.155057250309, 0.103082497039, 0.106848065384]  # fmt: skip
+R_FIRTH_SE = [338.483809147, 1.95046444711, 1.99684959504, 2.43770449109, 1.99270970838,
+              0.832885956833, 0.826508236035, 0.167740553033]  # fmt: skip
+R_FIRTH_HC0 = [347.232844969, 0.997425231992, 1.10480907178, 1.00368124704, 1.05532800306,
+               0.740197304929, 0.748218516181, 0.172096092239]  # fmt: skip
+R_FIRTH_CL = [366.642987122, 1.40337822418, 1.46646712907, 1.53386593938, 1.45491814542,
+              0.705857084073, 0.777762458873, 0.181723065008]  # fmt: skip
+# glm(y ~ claim_type + year, binomial): vcovHC HC0/HC1/HC3, vcovCL(cluster = ~panel, "HC1")
+R_ML_COEF = [-187.267011363, 0.920760278552, 0.345144087111, 0.0923603255524]
+R_ML_SE = {
+    "HC0": [317.64319606, 0.704369585891, 0.740078258571, 0.157434024535],
+    "HC1": [328.791944785, 0.729091788407, 0.766053776187, 0.162959697305],
+    "HC3": [344.079768231, 0.77849812239, 0.819690882219, 0.170539140361],
+    "CR1": [311.945600141, 0.601541799146, 0.794569105249, 0.154619063254],
+}
+R_CHECK = """
+suppressMessages({library(brglm2); library(sandwich)})
+d <- read.csv(commandArgs(TRUE)[1])
+d$circuit <- factor(d$circuit)
+d$claim_type <- factor(d$claim_type, levels = c("asylum", "cat", "withholding"))
+f <- glm(y ~ circuit + claim_type + year, family = binomial, data = d,
+         method = "brglmFit", type = "AS_mean")
+g <- glm(y ~ claim_type + year, family = binomial, data = d)
+cat(sprintf("%.12g", c(coef(f), sqrt(diag(vcovCL(f, cluster = ~panel, type = "HC1"))),
+    coef(g), sqrt(diag(vcovHC(g, type = "HC1"))))), "\\n")
+"""
+
+
+@pytest.fixture(scope="module")
+def sixty(fixtures_dir=None):
+    from pathlib import Path
+
+    return toolkit.load(str(Path(__file__).parent / "data" / "sixty" / "mapping.yaml"))
+
+
+def test_separated_sixty_cases_get_firth_matching_brglm2(sixty):
+    m = fit_reversal_model(sixty, SIXTY, cluster="panel")
+    assert m.method == "firth" and m.cov_type == "CR1"
+    assert "C(circuit)[T.ca7]" in m.diagnostics["separated"]
+    assert m.diagnostics["converged"] is False and m.diagnostics["trusted"] is True
+    assert m.diagnostics["events_per_parameter"] == pytest.approx(20 / 8)
+    # brglm2 stops at its default tolerance (largest modified score 9e-5 here, ours 8e-8),
+    # which bounds the agreement at about 1e-7 relative
+    np.testing.assert_allclose(m.table["estimate"], R_FIRTH_COEF, rtol=5e-7)
+    np.testing.assert_allclose(m.table["std_error"], R_FIRTH_CL, rtol=5e-7)
+    assert any("Firth" in s for s in m.notes) and any("clustering" in s for s in m.notes)
+    assert np.isfinite(m.table[["odds_ratio", "p_value", "ci_low", "ci_high"]]).all().all()
+    plain = fit_reversal_model(sixty, SIXTY, robust=False)
+    np.testing.assert_allclose(plain.table["std_error"], R_FIRTH_SE, rtol=5e-7)
+    hc0 = fit_reversal_model(sixty, SIXTY, cov_type="HC0")
+    np.testing.assert_allclose(hc0.table["std_error"], R_FIRTH_HC0, rtol=5e-7)
+
+
+def test_unremedied_separated_fit_shows_no_p_values(sixty):
+    m = fit_reversal_model(sixty, SIXTY, firth=False)
+    assert m.method == "logit" and not m.diagnostics["trusted"]
+    assert m.table[["p_value", "ci_low", "ci_high"]].isna().all().all()
+    assert (
+        m.table.set_index("term").loc["C(circuit)[T.ca7]", "odds_ratio"]
+        != m.table.set_index("term").loc["C(circuit)[T.ca7]", "odds_ratio"]
+    )  # NaN, not 1e-20
+    assert any("cannot be trusted" in s for s in m.notes)
+
+
+@pytest.mark.parametrize("kind", ["HC0", "HC1", "HC3", "CR1"])
+def test_covariance_types_match_sandwich(sixty, kind):
+    opts = {"cluster": "panel"} if kind == "CR1" else {"cov_type": kind}
+    m = fit_reversal_model(sixty, "~ C(claim_type) + year", **opts)
+    assert m.method == "logit" and m.cov_type == kind
+    assert m.diagnostics["cov_r"].startswith("sandwich::vcov")
+    # an uncentred calendar year makes the fit ill-conditioned; R's glm stops at a deviance
+    # change of 1e-8, which leaves differences of about 2e-7 relative
+    np.testing.assert_allclose(m.table["estimate"], R_ML_COEF, rtol=1e-6)
+    np.testing.assert_allclose(m.table["std_error"], R_ML_SE[kind], rtol=1e-6)
+
+
+def test_hc1_is_hc0_times_n_over_n_minus_k(demo):
+    hc0 = fit_reversal_model(demo, "~ C(claim_type)", cov_type="HC0")
+    hc1 = fit_reversal_model(demo, "~ C(claim_type)")
+    n, k = hc1.n_obs, len(hc1.table)
+    np.testing.assert_allclose(
+        hc1.table["std_error"], hc0.table["std_error"] * np.sqrt(n / (n - k))
+    )
+    ref = smf.logit("y ~ C(claim_type)", _demo_frame(demo)).fit(disp=0, cov_type="HC0")
+    np.testing.assert_allclose(hc0.table["std_error"], ref.bse.to_numpy(), rtol=1e-6)
+
+
+def _demo_frame(demo):
+    cases = flagged_cases(demo)
+    frame = cases[cases["reversed"].notna()].copy()
+    frame["y"] = frame["reversed"].astype(float)
+    return frame
+
+
+def test_marginal_effects_match_statsmodels(demo):
+    m = fit_reversal_model(demo, "~ C(claim_type) + year", robust=False)
+    ref = smf.logit(
+        "y ~ C(claim_type) + year", _demo_frame(demo).assign(year=lambda f: f["year"].astype(float))
+    ).fit(disp=0)
+    me = ref.get_margeff(at="overall").summary_frame()
+    np.testing.assert_allclose(m.marginal_effects["ame"], me.iloc[:, 0], rtol=1e-6)
+    np.testing.assert_allclose(m.marginal_effects["std_error"], me.iloc[:, 1], rtol=1e-4)
+
+
+def test_profile_interval_against_a_direct_search():
+    """Firth profile interval of a separated 2x2 design, by brute force with another optimizer."""
+    from scipy import optimize
+
+    from toolkit.diagnostics import firth_logit, profile_interval
+
+    X = np.column_stack([np.ones(8), [0, 0, 0, 0, 1, 1, 1, 1]])
+    y = np.array([0, 0, 1, 0, 1, 1, 1, 1.0])
+
+    def pen(b):
+        p = 1 / (1 + np.exp(-X @ b))
+        info = X.T @ ((p * (1 - p))[:, None] * X)
+        return np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) + 0.5 * np.linalg.slogdet(info)[1]
+
+    fit = firth_logit(X, y)
+    best = -optimize.minimize(
+        lambda b: -pen(b),
+        np.zeros(2),
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-12},
+    ).fun
+    assert fit.loglik == pytest.approx(best, abs=1e-8)
+
+    def drop(v):
+        prof = -optimize.minimize_scalar(
+            lambda a: -pen(np.array([a, v])),
+            bounds=(-20, 20),
+            method="bounded",
+            options={"xatol": 1e-10},
+        ).fun
+        return 2 * (best - prof) - stats.chi2.ppf(0.95, 1)
+
+    lo, hi = profile_interval(X, y, fit, 1)
+    assert lo == pytest.approx(optimize.brentq(drop, -5, fit.params[1]), abs=1e-5)
+    assert hi == pytest.approx(optimize.brentq(drop, fit.params[1], 30), abs=1e-5)
+
+
+def test_separation_test_by_hand():
+    from toolkit.diagnostics import detect_separation
+
+    X = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1], [1.0, 2, 3, 1, 2, 3]])
+    assert detect_separation(X, np.array([0, 1, 0, 1, 1, 1]), ["1", "g", "x"]) == ["g"]
+    assert detect_separation(X, np.array([0, 1, 0, 1, 0, 1]), ["1", "g", "x"]) == []
+    # complete separation on a continuous covariate
+    assert "x" in detect_separation(X, np.array([0, 0, 1, 0, 0, 1]), ["1", "g", "x"])
+
+
+def test_live_r_agrees_on_the_sixty_cases(sixty, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript not installed: the stored R numbers above are checked instead")
+    from toolkit.models import _panel_key
+
+    cases = flagged_cases(sixty).assign(panel=_panel_key(sixty).to_numpy())
+    cases["y"] = cases["reversed"].astype(int)
+    cases[["y", "circuit", "claim_type", "year", "panel"]].to_csv(tmp_path / "d.csv", index=False)
+    (tmp_path / "check.R").write_text(R_CHECK)
+    out = subprocess.run(
+        ["Rscript", str(tmp_path / "check.R"), str(tmp_path / "d.csv")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if out.returncode != 0 and "there is no package" in out.stderr:
+        pytest.skip("R lacks brglm2 or sandwich")
+    values = np.array(out.stdout.split(), dtype=float)
+    np.testing.assert_allclose(values[:8], R_FIRTH_COEF, rtol=1e-9)
+    np.testing.assert_allclose(values[8:16], R_FIRTH_CL, rtol=1e-9)
+    np.testing.assert_allclose(values[16:20], R_ML_COEF, rtol=1e-9)
+    np.testing.assert_allclose(values[20:24], R_ML_SE["HC1"], rtol=1e-9)
+
+
+# -- coverage of the judge intervals, by simulation with planted rates --------------------------
+
+
+def _bb_coverage(reps, n_judges, n_lo, n_hi, sd, seed):
+    from toolkit.models import _beta_binomial_group
+
+    rng = np.random.default_rng(seed)
+    hits = total = 0
+    for _ in range(reps):
+        p = 1 / (1 + np.exp(-rng.normal(-0.85, sd, n_judges)))
+        n = rng.integers(n_lo, n_hi + 1, n_judges)
+        x = rng.binomial(n, p)
+        _, low, high, *_ = _beta_binomial_group(x.astype(float), n.astype(float), 0.95)
+        hits += int(((low <= p) & (p <= high)).sum())
+        total += n_judges
+    return hits / total
+
+
+@pytest.mark.parametrize(
+    ("n_judges", "n_lo", "n_hi", "sd"),
+    [(20, 1, 10, 0.6), (10, 60, 120, 0.6)],
+    ids=["small-data", "many-cases"],
+)
+def test_judge_intervals_cover_planted_rates(n_judges, n_lo, n_hi, sd):
+    """50 replications; each case has one judge with a planted rate (logit-normal around 30%).
+    The larger run, with judges who do not differ at all and the mixed model on panels, is
+    benchmarks/judge_coverage.py."""
+    assert _bb_coverage(50, n_judges, n_lo, n_hi, sd, seed=11) >= 0.93

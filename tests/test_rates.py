@@ -225,3 +225,70 @@ def test_demo_circuit_rates_in_2009_cover_the_planted_rates():
     target = r["circuit"].astype("str").map(truth["target_grant_rate_2009"])
     covered = (r["ci_low"] <= target) & (target <= r["ci_high"])
     assert covered.sum() >= 10  # 11 of 11 with the committed demo data
+
+
+# -- sampling weights against R's survey package -----------------------------------------------
+
+
+def _weighted_sample():
+    """60 cases in three circuits with weights between 1 and 3 (seeded; the same cases as
+    tests/test_degenerate.py's ``_data(60, seed=4)``)."""
+    rng = np.random.default_rng(4)
+    n = 60
+    cases = pd.DataFrame(
+        {
+            "case_id": [f"t:{i}" for i in range(n)],
+            "source": "t",
+            "circuit": np.array(["ca1", "ca2", "ca9"])[rng.integers(0, 3, n)],
+            "year": rng.integers(2000, 2006, n),
+            "claim_type": np.array(["asylum", "cat"])[rng.integers(0, 2, n)],
+            "outcome": np.where(rng.random(n) < 0.4, "reversed", "affirmed"),
+            "weight": rng.uniform(1, 3, n),
+        }
+    )
+    return CaseData(cases=conform(cases, "cases"))
+
+
+# R 4.2.2, survey 4.1-1: des <- svydesign(ids = ~1, weights = ~weight, data = d)
+# svyby(~y, ~circuit, des, svymean); svyglm(y ~ factor(circuit), des, quasibinomial());
+# predict(svyglm(y ~ year, des, quasibinomial()), data.frame(year = 2000:2005), se.fit = TRUE)
+R_SVY_RATE = [0.358084625003, 0.320295460983, 0.38156197]
+R_SVY_SE = [0.136363539763, 0.100329775748, 0.105712058756]
+R_SVYGLM_COEF = [-0.583687139198, -0.168727177729, 0.100763421681]
+R_SVYGLM_SE = [0.593245993809, 0.75121424544, 0.743391668794]
+R_SVY_TREND_ETA = [-0.646492999468, -0.631631931893, -0.616770864318, -0.601909796742,
+                   -0.587048729167, -0.572187661592]  # fmt: skip
+R_SVY_TREND_SE = [0.498094644206, 0.370747785257, 0.290212051128, 0.297330821835,
+                  0.387300489611, 0.518662886203]  # fmt: skip
+
+
+def test_weighted_rates_match_svymean():
+    r = reversal_rates(_weighted_sample(), by="circuit", weighted=True)
+    np.testing.assert_allclose(r["rate"], R_SVY_RATE, rtol=1e-10)
+    np.testing.assert_allclose(r["std_error"], R_SVY_SE, rtol=1e-10)
+    assert r["ci_method"].iloc[0] == "wilson, weighted (Kish effective n)"
+
+
+def test_weighted_model_and_trend_match_svyglm():
+    from scipy import stats
+
+    data = _weighted_sample()
+    m = toolkit.fit_reversal_model(data, "~ C(circuit)", weights="weight", cov_type="HC0")
+    n = m.n_obs
+    np.testing.assert_allclose(m.table["estimate"], R_SVYGLM_COEF, rtol=1e-7)
+    # svyglm's variance is HC0 times n / (n - 1)
+    np.testing.assert_allclose(m.table["std_error"] * np.sqrt(n / (n - 1)), R_SVYGLM_SE, rtol=1e-7)
+    t = toolkit.trend(data, weighted=True, df=5)  # six years < df + 2: a straight logit line
+    eta = np.log(t["fitted"] / (1 - t["fitted"]))
+    se = (eta - np.log(t["fitted_low"] / (1 - t["fitted_low"]))) / stats.norm.ppf(0.975)
+    np.testing.assert_allclose(eta, R_SVY_TREND_ETA, rtol=1e-7)
+    np.testing.assert_allclose(se, R_SVY_TREND_SE, rtol=1e-7)
+
+
+def test_bad_weights_are_refused():
+    data = _weighted_sample()
+    cases = data.cases.assign(weight=-1.0)
+    with pytest.raises(ToolkitError, match="negative or infinite"):
+        reversal_rates(cases, weighted=True)
+    with pytest.raises(ToolkitError, match="sampling weights need robust errors"):
+        toolkit.fit_reversal_model(data, "~ 1", weights="weight", robust=False)

@@ -42,7 +42,9 @@ def test_every_demo_report_builds(built):
     assert [r.status for r in gallery] == ["skipped"]
     assert "nothing to replicate" in gallery[0].summary["notes"][0]
     results = [r for r in results if r.job.report != "replication"]
-    assert {r.status for r in results} == {"ok"}, [(r.job.label, r.error) for r in results]
+    assert {r.status for r in results} <= {"ok", "ok, with notes"}, [
+        (r.job.label, r.error) for r in results
+    ]
     labels = sorted(r.job.label for r in results)
     assert labels == [
         "demo/circuits",
@@ -59,7 +61,7 @@ def test_every_demo_report_builds(built):
     for r in results:
         folder = r.job.out
         summary = json.loads((folder / "summary.json").read_text())
-        assert summary["status"] == "ok" and summary["simulated"] is True
+        assert summary["status"] in ("ok", "ok, with notes") and summary["simulated"] is True
         assert summary["build_key"] == r.job.key
         assert summary["package_version"] and summary["data_fingerprint"]
         assert (folder / "index.html").exists() and (folder / f"{r.job.report}.ipynb").exists()
@@ -343,7 +345,7 @@ def test_every_notebook_runs_on_real_data(source, real_raw, tmp_path, monkeypatc
     """The same notebooks on the Supreme Court and Courts of Appeals databases."""
     monkeypatch.setenv("APPELLATE_DATA", str(real_raw))
     results = build_reports(ROOT / "reports.yml", data=source, out_dir=tmp_path)
-    assert {r.status for r in results} <= {"ok", "skipped"}, [
+    assert {r.status for r in results} <= {"ok", "ok, with notes", "skipped"}, [
         (r.job.label, r.error) for r in results
     ]
     by_report = {r.job.label: r for r in results}

@@ -42,9 +42,11 @@ __all__ = [
     "compare_rates",
     "data_dictionary",
     "DataError",
+    "detect_separation",
     "disagreements",
     "draft_mapping",
     "durations",
+    "firth_logit",
     "fit_reversal_model",
     "fleiss_kappa",
     "get_rule",
@@ -95,6 +97,8 @@ _LAZY = {
     "judge_effects": "toolkit.models",
     "trend": "toolkit.models",
     "pseudonym": "toolkit.models",
+    "detect_separation": "toolkit.diagnostics",
+    "firth_logit": "toolkit.diagnostics",
     "panel_composition": "toolkit.panels",
     "panel_draw": "toolkit.assignment",
     "durations": "toolkit.timing",
@@ -136,6 +140,7 @@ if TYPE_CHECKING:
         chart_trend,
         save_chart,
     )
+    from toolkit.diagnostics import detect_separation, firth_logit
     from toolkit.drafting import draft_mapping
     from toolkit.filters import subset
     from toolkit.mapping import read_mapping

@@ -39,9 +39,17 @@ __all__ = [
     "data_fingerprint",
     "describe_comparison",
     "describe_judges",
+    "describe_model",
     "describe_rates",
     "describe_rule_sensitivity",
     "describe_trend",
+    "design_periods",
+    "format_marginal_effects",
+    "format_model",
+    "has_sampling_weights",
+    "like_periods",
+    "model_diagnostics",
+    "strict_json",
     "tool_versions",
 ]
 
@@ -339,15 +347,18 @@ def describe_comparison(comparison: Any, by: str) -> str:
 def describe_rule_sensitivity(sensitivity: Any) -> str:
     """How much the choice of reversal rule moves the overall rate."""
     totals = sensitivity.groupby("rule", sort=False)[["n", "n_reversed"]].sum()
-    rates = totals["n_reversed"] / totals["n"]
+    rates = totals["n_reversed"] / totals["n"].where(totals["n"] > 0)
     parts = [
         f"{rule}: {_pct(rate)} of {int(totals.loc[rule, 'n']):,}" for rule, rate in rates.items()
     ]
+    text = f"The overall rate under each rule is {'; '.join(parts)}."
+    empty = [str(rule) for rule, rate in rates.items() if rate != rate]
+    if empty:
+        return text + (
+            f" No case is counted under {', '.join(empty)}, so the rules cannot all be compared."
+        )
     spread = 100 * (rates.max() - rates.min())
-    return (
-        f"The overall rate under each rule is {'; '.join(parts)}. The choice of rule moves "
-        f"it by {spread:.1f} percentage points."
-    )
+    return text + f" The choice of rule moves it by {spread:.1f} percentage points."
 
 
 def describe_trend(trend: Any) -> str:
@@ -377,7 +388,288 @@ def describe_judges(judges: Any, min_n: int) -> str:
             f"{_pct(enough['raw_rate'].max())}; after shrinkage the estimates range from "
             f"{_pct(enough['estimate'].min())} to {_pct(enough['estimate'].max())}."
         )
+    if len(judges):
+        widths = judges["ci_high"] - judges["ci_low"]
+        text += (
+            f" The 95% intervals are {100 * widths.min():.1f} to {100 * widths.max():.1f} "
+            "percentage points wide."
+        )
+    notes = judges.attrs.get("notes", [])
+    if notes:
+        text += " " + " ".join(notes)
     return text
+
+
+def _ratio(value: float) -> str:
+    """An odds ratio for reading: three significant digits, extreme values bounded."""
+    if value != value:
+        return "n/a"
+    if value > 1e4:
+        return "> 10,000"
+    if value < 1e-4:
+        return "< 0.0001"
+    return f"{value:.3g}"
+
+
+def _p(value: float) -> str:
+    return "n/a" if value != value else "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def format_model(model: Any) -> Any:
+    """The coefficients of a :class:`~toolkit.models.ReversalModel` for reading.
+
+    Odds ratios with their interval (bounded at 1/10,000 and 10,000), the log-odds to two
+    decimals, p-values; never a log-odds shown as a percentage. Missing numbers read "n/a".
+    """
+    import pandas as pd
+
+    t = model.table
+    return pd.DataFrame(
+        {
+            "term": t["term"],
+            "odds ratio": t["odds_ratio"].map(_ratio),
+            "95% interval": [
+                f"{_ratio(lo)} to {_ratio(hi)}" if lo == lo else "n/a"
+                for lo, hi in zip(t["or_low"], t["or_high"], strict=True)
+            ],
+            "log-odds": t["estimate"].map(lambda v: f"{v:.2f}"),
+            "std. error": t["std_error"].map(lambda v: "n/a" if v != v else f"{v:.2f}"),
+            "p-value": t["p_value"].map(_p),
+        }
+    )
+
+
+def format_marginal_effects(model: Any) -> Any:
+    """Average marginal effects in percentage points, with interval and p-value."""
+    import pandas as pd
+
+    me = model.marginal_effects
+
+    def pts(v: float) -> str:
+        return "n/a" if v != v else f"{100 * v:+.1f}"
+
+    return pd.DataFrame(
+        {
+            "term": me["term"],
+            "change in probability (points)": me["ame"].map(pts),
+            "95% interval": [
+                f"{pts(lo)} to {pts(hi)}" if lo == lo else "n/a"
+                for lo, hi in zip(me["ci_low"], me["ci_high"], strict=True)
+            ],
+            "p-value": me["p_value"].map(_p),
+        }
+    )
+
+
+def model_diagnostics(model: Any) -> Any:
+    """How far to trust a fitted model, one plain line per check."""
+    import pandas as pd
+
+    d = model.diagnostics
+    rare = min(d["events"], d["non_events"])
+    rows = [
+        (
+            "cases used",
+            f"{d['n_obs']:,} ({d['n_dropped']:,} dropped: excluded by the rule or "
+            "missing a variable)",
+        ),
+        (
+            "method",
+            "Firth's bias-reduced logit" if d["method"] == "firth" else "maximum-likelihood logit",
+        ),
+        ("maximum likelihood converged", "yes" if d["converged"] else "no"),
+        ("separated terms", ", ".join(d["separated"]) or "none"),
+        (
+            "events per parameter",
+            f"{d['events_per_parameter']:.1f} ({rare:,} cases with the rarer outcome, "
+            f"{d['n_params']} parameters)",
+        ),
+        (
+            "standard errors",
+            f"{d['cov_type']} (R: {d['cov_r']})"
+            + (f", {model.n_clusters:,} clusters by {model.cluster}" if model.cluster else ""),
+        ),
+        ("intervals", d["intervals"]),
+        ("sampling weights", d["weights"] or "none"),
+        ("results usable as shown", "yes" if d["trusted"] else "no: see the notes"),
+    ]
+    return pd.DataFrame(rows, columns=["check", "result"])
+
+
+def describe_model(model: Any) -> str:
+    """Sentences on a fitted model: what was fitted on what, and any remedy used."""
+    d = model.diagnostics
+    text = (
+        f"Formula `{model.formula}`, {d['n_obs']:,} cases used ({d['n_dropped']:,} dropped), "
+        f"{'Firth' if d['method'] == 'firth' else 'maximum-likelihood'} logit; standard errors "
+        f"{d['cov_type']}"
+        + (f" by {model.cluster} ({model.n_clusters:,} clusters)" if model.cluster else "")
+        + f", the same as R's `{d['cov_r']}`."
+    )
+    if model.notes:
+        text += " " + " ".join(model.notes)
+    return text
+
+
+def strict_json(value: Any) -> Any:
+    """``value`` with every NaN or infinite number replaced by None (JSON ``null``), and numpy
+    scalars made plain, so that ``json.dumps(..., allow_nan=False)`` succeeds.
+
+    Examples
+    --------
+    >>> strict_json({"a": float("nan"), "b": [1.5, float("inf")]})
+    {'a': None, 'b': [1.5, None]}
+    """
+    value = _jsonable(value)
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else None
+    if isinstance(value, Mapping):
+        return {str(k): strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict_json(v) for v in value]
+    return value
+
+
+def has_sampling_weights(data: Any, within: str | None = None) -> bool:
+    """True when the cases carry sampling weights that are not all 1.
+
+    With ``within`` (e.g. ``"year"``): only when the weights differ inside some value of that
+    column, that is, when they change the rates computed per value of it.
+    """
+    cases = data.cases
+    if "weight" not in cases.columns:
+        return False
+    w = cases["weight"].fillna(1.0)
+    if within is None or within not in cases.columns:
+        return bool((w != 1.0).any())
+    spread = w.groupby(cases[within], observed=True).agg(lambda s: s.max() - s.min())
+    return bool((spread > 0).any())
+
+
+def design_periods(data: Any) -> Any:
+    """Runs of consecutive years sampled the same way (the same weighting), with their circuits.
+
+    A database can change design over time (the U.S. Courts of Appeals Database covers only
+    the Sixth Circuit in its 1925-1996 extract, weighted by published decisions per sampled
+    case, and every circuit in 1997-2002, unweighted). Rates pooled across such periods mix
+    unlike things. One row per period: ``first_year``, ``last_year``, ``cases``,
+    ``circuits`` (comma-separated), ``n_circuits``, ``mean_weight``, ``weighting``.
+    """
+    import pandas as pd
+
+    cases = data.cases[data.cases["year"].notna()]
+    columns = ["first_year", "last_year", "cases", "circuits", "n_circuits", "mean_weight",
+               "weighting"]  # fmt: skip
+    if cases.empty:
+        return pd.DataFrame(columns=columns)
+    weight = cases["weight"] if "weight" in cases.columns else pd.Series(1.0, cases.index)
+    basis = (
+        cases["weight_basis"].astype("str")
+        if "weight_basis" in cases.columns
+        else (weight != 1.0).map({True: "sampling weights", False: "none (weight 1)"})
+    )
+    frame = pd.DataFrame(
+        {
+            "year": cases["year"].astype("int64"),
+            "circuit": cases["circuit"].astype("object") if "circuit" in cases else None,
+            "weight": weight.astype("float64"),
+            "basis": basis,
+        }
+    )
+    rows = []
+    signature = None
+    # a new period starts where the weighting changes; a year's own mix of circuits does not
+    # start one (a court of last resort hears a different handful of circuits every year)
+    for year, g in frame.groupby("year", sort=True):
+        sig = tuple(sorted(g["basis"].unique()))
+        if sig != signature:
+            rows.append({"first_year": year, "last_year": year, "cases": 0, "sig": (set(), sig),
+                         "w": []})  # fmt: skip
+            signature = sig
+        rows[-1]["last_year"] = year
+        rows[-1]["cases"] += len(g)
+        rows[-1]["sig"][0].update(map(str, g["circuit"].dropna().unique()))
+        rows[-1]["w"].append(g["weight"])
+    out = pd.DataFrame(
+        {
+            "first_year": [r["first_year"] for r in rows],
+            "last_year": [r["last_year"] for r in rows],
+            "cases": [r["cases"] for r in rows],
+            "circuits": [", ".join(sorted(r["sig"][0])) for r in rows],
+            "n_circuits": [len(r["sig"][0]) for r in rows],
+            "mean_weight": [float(pd.concat(r["w"]).mean()) for r in rows],
+            "weighting": ["; ".join(r["sig"][1]) for r in rows],
+        }
+    )
+    return out[columns]
+
+
+def _years(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def like_periods(data: Any, purpose: str = "compare") -> tuple[Any, str | None]:
+    """Keep only cases that were sampled alike, and say why, when the design changed.
+
+    Parameters
+    ----------
+    data
+        A :class:`~toolkit.schema.CaseData`.
+    purpose
+        ``"compare"`` (groups side by side): keep the period covering the most circuits (the
+        latest on a tie). ``"trend"`` (one series over time): keep the circuits present in
+        every period, over all years; if none is, as ``"compare"``.
+
+    Returns
+    -------
+    (data, sentence)
+        The restricted data and a sentence for the report, or the data unchanged and None
+        when every year was sampled the same way (or too few years to tell).
+    """
+    periods = design_periods(data)
+    if len(periods) <= 1 or (periods["cases"] < 20).all():
+        return data, None
+    described = "; ".join(
+        f"{_years(int(r.first_year), int(r.last_year))}: {r.cases:,} cases from "
+        f"{r.n_circuits} circuit(s) ({r.circuits if r.n_circuits <= 3 else 'several'}), "
+        f"weights {r.weighting} (mean {r.mean_weight:.1f})"
+        for r in periods.itertuples()
+    )
+    text = f"These data were not sampled alike throughout ({described})."
+    w = periods["mean_weight"]
+    if w.max() > 1.5 * w.min():
+        text += (
+            f" Pooled, a case from the most heavily weighted period would count about "
+            f"{w.max() / w.min():.0f} times as much as one from the least weighted in weighted "
+            "rates, and unweighted rates would set one period's circuits against another's."
+        )
+    common = set.intersection(*(set(c.split(", ")) for c in periods["circuits"] if c))
+    if purpose == "trend" and common and len(common) < periods["n_circuits"].max():
+        keep = sorted(common)
+        restricted = _filter(data, {"circuits": keep, "claim_types": None, "years": None})
+        return restricted, text + (
+            f" The trend therefore follows only the circuit(s) present in every period "
+            f"({', '.join(keep)}), over all years."
+        )
+    best = periods.sort_values(["n_circuits", "last_year"]).iloc[-1]
+    span = [int(best["first_year"]), int(best["last_year"])]
+    restricted = _filter(data, {"circuits": None, "claim_types": None, "years": span})
+    return restricted, text + (
+        f" To compare like with like, this section uses only {_years(*span)}, the period "
+        f"covering the most circuits ({int(best['n_circuits'])})."
+    )
+
+
+_WARNING_SENTENCES = {
+    "ConvergenceWarning": "A model's fitting iterations did not converge; the results concerned "
+    "are flagged where they appear.",
+    "PerfectSeparationWarning": "A model met separated data (a group whose outcomes are all the "
+    "same); the results concerned are flagged where they appear.",
+    "HessianInversionWarning": "A model's information matrix could not be inverted; its "
+    "standard errors are not usable.",
+    "RuntimeWarning": "A computation met an impossible value (such as a division by zero); "
+    "numbers that could not be computed are shown as n/a or left blank.",
+}
 
 
 class Report:
@@ -422,7 +714,41 @@ class Report:
         report.numbers["cases_loaded"] = len(raw.cases)
         report.numbers["cases_after_filters"] = len(data.cases)
         report.banner()
+        report._capture_warnings()
         return report
+
+    # -- notes -------------------------------------------------------------------------------
+
+    def _capture_warnings(self) -> None:
+        """Turn Python warnings into plain sentences in the Notes, never raw warning text."""
+        import warnings
+
+        def show(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
+            sentence = _WARNING_SENTENCES.get(
+                category.__name__,
+                f"A computation raised a warning ({category.__name__}); the numbers concerned "
+                "may be unreliable.",
+            )
+            self.note(sentence)
+
+        warnings.showwarning = show
+        warnings.simplefilter("default")
+
+    def note(self, text: str) -> None:
+        """Add a sentence to the report's Notes (once); the status becomes "ok, with notes"."""
+        if text and text not in self.notes:
+            self.notes.append(text)
+        if self.status == "ok":
+            self.status = "ok, with notes"
+
+    def notes_from(self, *results: Any) -> None:
+        """Take the notes a result carries (a model's ``notes``, a table's ``attrs["notes"]``)."""
+        for result in results:
+            notes = getattr(result, "notes", None)
+            if notes is None:
+                notes = getattr(result, "attrs", {}).get("notes", [])
+            for text in notes:
+                self.note(text)
 
     # -- display -----------------------------------------------------------------------------
 
@@ -463,14 +789,27 @@ class Report:
             )
         self.md("\n\n".join(lines))
 
-    def table(self, name: str, frame: Any, caption: str | None = None) -> None:
-        """Write ``tables/<name>.csv`` and show the table (rates as percentages)."""
+    def table(self, name: str, frame: Any, caption: str | None = None, display: Any = None) -> None:
+        """Write ``tables/<name>.csv`` and show the table (rates as percentages).
+
+        ``display``: a frame already formatted for reading (e.g. :func:`format_model`), shown
+        instead of ``frame``; the CSV always holds ``frame``'s numbers.
+        """
         import pandas as pd
 
         folder = self.out / "tables"
         folder.mkdir(parents=True, exist_ok=True)
         spreadsheet_safe(frame).to_csv(folder / f"{name}.csv", index=False)
         self.tables.append(name)
+        if display is not None:
+            title = f"<p><b>{html.escape(caption or name.replace('_', ' '))}</b></p>"
+            self._display(
+                {
+                    "text/html": title + display.to_html(index=False, na_rep=""),
+                    "text/plain": display.to_string(index=False),
+                }
+            )
+            return
         shown = frame.copy()
         for col in shown.columns:
             if col in (
@@ -514,7 +853,7 @@ class Report:
     def headline(self, **numbers: Any) -> None:
         """Record headline numbers for ``summary.json``."""
         for key, value in numbers.items():
-            self.numbers[key] = _jsonable(value)
+            self.numbers[key] = strict_json(value)
 
     def require(self, *needs: str) -> bool:
         """True when the data have what a section needs; else say so, and return False.
@@ -542,8 +881,11 @@ class Report:
         self.md(f"> **Skipped:** {reason}")
 
     def finish(self) -> dict[str, Any]:
-        """Write ``summary.json`` and return its content."""
+        """Show the Notes, write ``summary.json`` (strict JSON) and return its content."""
         import toolkit
+
+        if self.notes and self.status != "skipped":
+            self.md("## Notes\n\n" + "\n".join(f"- {n}" for n in self.notes))
 
         meta = self.data.meta
         summary = {
@@ -563,7 +905,9 @@ class Report:
             "notes": self.notes,
             "seconds_in_notebook": round(time.perf_counter() - self.started, 2),
         }
-        (self.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
+        summary = strict_json(summary)
+        text = json.dumps(summary, indent=2, default=str, allow_nan=False)
+        (self.out / "summary.json").write_text(text + "\n")
         return summary
 
 

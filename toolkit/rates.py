@@ -15,9 +15,19 @@ Intervals for a proportion (``ci=``):
 ``agresti_coull``
     the Wald interval around the estimate with z^2/2 successes and failures added.
 
+At the edges (``x = 0`` or ``x = n``) the ``jeffreys`` interval is set to start at 0 or end
+at 1 (the one-sided convention of Brown, Cai and DasGupta 2001), ``exact`` does the same by
+definition, and ``agresti_coull``, whose Wald-type ends can fall outside [0, 1], is clipped to
+[0, 1]; ``wilson`` stays within [0, 1] by construction. ``n = 0`` gives no interval (NaN), and
+the group is flagged ``small_n``.
+
 Weighted rates (``weighted=True``, e.g. the sampling weights of the U.S. Courts of Appeals
-Database) use the weighted share and compute the interval from Kish's effective sample size
-``n_eff = (sum w)^2 / sum w^2``; the output says so in ``ci_method``.
+Database) use the weighted share (R's ``survey::svymean``) and compute the interval from Kish's
+effective sample size ``n_eff = (sum w)^2 / sum w^2``; the output says so in ``ci_method``.
+They also carry ``std_error``, the design-based (linearization) standard error of the weighted
+share, equal to ``survey::svymean(~y, svydesign(ids = ~1, weights = ~w))`` (per group:
+``svyby(~y, ~group, design, svymean)``, each group a domain of the whole sample). Weights must be
+finite and >= 0; a weight of 0 leaves the case out.
 """
 
 from __future__ import annotations
@@ -150,10 +160,23 @@ def _aggregate(cases: pd.DataFrame, by: list[str], weighted: bool) -> pd.DataFra
     if weighted:
         if "weight" not in cases.columns:
             raise ToolkitError("weighted=True needs a 'weight' column")
-        w = cases["weight"].astype("float64").where(counted.to_numpy(), 0.0)
+        raw = pd.to_numeric(cases["weight"], errors="coerce").astype("float64")
+        bad = raw.isna() | ~np.isfinite(raw.fillna(0.0)) | (raw < 0)
+        if bad.any():
+            rows = np.flatnonzero(bad.to_numpy())[:10].tolist()
+            raise ToolkitError(
+                f"weighted rates: {int(bad.sum())} case(s) have a missing, negative or infinite "
+                f"weight (positions {', '.join(map(str, rows))}"
+                f"{', ...' if bad.sum() > 10 else ''}); expected a finite weight >= 0 for every "
+                "case"
+            )
+        w = raw.where(counted.to_numpy(), 0.0)
+        yf = y.fillna(False).astype("float64")
         frame["w"] = w
         frame["w2"] = w**2
-        frame["wy"] = w * (y.fillna(False).astype("float64"))
+        frame["wy"] = w * yf
+        frame["w2y"] = w**2 * yf
+        frame["m"] = (w > 0).astype("int64")
     if not by:
         agg = frame.sum().to_frame().T
     else:
@@ -248,6 +271,18 @@ def rates_from_flags(
             n_eff = agg["w"].to_numpy() ** 2 / agg["w2"].to_numpy()
         low, high = proportion_ci(rate * n_eff, n_eff, ci, level)
         method = f"{ci}, weighted (Kish effective n)"
+        # linearization, each group a domain of the whole sample (as survey::svyby does):
+        # sum of w^2 (y - p)^2 over the group's cases, times N / (N - 1) for the N cases of
+        # the whole sample, over (sum w)^2
+        m_all = float(agg["m"].sum())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ss = (
+                agg["w2y"].to_numpy() * (1 - rate) ** 2
+                + (agg["w2"].to_numpy() - agg["w2y"].to_numpy()) * rate**2
+            )
+            factor = m_all / (m_all - 1) if m_all > 1 else np.nan  # one case: no variance
+            std_error = np.sqrt(factor * ss) / agg["w"].to_numpy()
+        std_error = np.where((agg["m"].to_numpy() > 0) & (m_all > 1), std_error, np.nan)
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = agg["n_reversed"].to_numpy() / n
@@ -263,6 +298,8 @@ def rates_from_flags(
     out["small_n"] = out["n"] < min_n
     out["n_excluded"] = agg["n_excluded"].astype("int64")
     out["n_effective"] = n_eff
+    if weighted:
+        out["std_error"] = std_error
     out["rule"] = rule_name
     out["ci_method"] = method
     out.attrs.update(ci=ci, level=level, weighted=weighted, min_n=min_n)

@@ -346,6 +346,12 @@ def plan_jobs(
     return jobs
 
 
+COMPLETE = ("ok", "ok, with notes", "skipped")
+"""Statuses of a finished report, reused by the next build when nothing changed. "ok, with
+notes": the report ran, and says in its Notes section what a reader must know (a model that
+needed a remedy, a section left out)."""
+
+
 def _not_utf8(path: Path | str) -> str | None:
     """A message when a path (or a parameter) cannot go into a notebook (not valid UTF-8)."""
     try:
@@ -379,7 +385,7 @@ def _intact(folder: Path, summary: Mapping[str, Any]) -> bool:
 
 def _unchanged(job: Job) -> dict[str, Any] | None:
     summary = _read_summary(job.out)
-    ok = summary.get("build_key") == job.key and summary.get("status") in ("ok", "skipped")
+    ok = summary.get("build_key") == job.key and summary.get("status") in COMPLETE
     return summary if ok and _intact(job.out, summary) else None
 
 
@@ -530,7 +536,7 @@ def _record_failure(job: Job, error: str, seconds: float) -> None:
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(seconds, 2),
     }
-    if summary.get("status") in ("ok", "skipped") and _intact(job.out, summary):
+    if summary.get("status") in COMPLETE and _intact(job.out, summary):
         summary["last_run"] = attempt
     else:
         summary = {
@@ -914,6 +920,7 @@ def write_index(root: Path) -> Path:
 body {{ font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #222; }}
 table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; padding: 4px 10px;
 text-align: left; vertical-align: top; }} .failed td {{ background: #fde2e1; }}
+.notes td {{ background: #fff8e1; }}
 .sim {{ background: #fff3cd; border: 1px solid #edae49; padding: 6px 10px; }}
 </style></head>
 <body><h1>Reports on reversal patterns</h1>

@@ -1,0 +1,146 @@
+"""Coverage of judge intervals by simulation with planted effects.
+
+Beta-binomial shrinkage (``judge_effects(method="beta_binomial")``): each case has one judge
+whose reversal rate is planted (logit-normal around 30%, sd 0.6 on the log-odds scale, or 0:
+judges who do not differ at all); the share of 95% intervals that contain the planted rate,
+for the hierarchical model (prior integrated over its hyperparameters) and, for comparison,
+for the former plug-in empirical-Bayes interval.
+
+Mixed logit (``judge_effects(method="mixed", adjust_for=["circuit", "claim_type"])``): data
+simulated by ``toolkit.simulate`` with the demo's design (eleven circuits, three-judge panels,
+visiting district judges, judge effects with sd 0.35); the share of 95% intervals of
+``effect`` containing the planted judge effect plus the planted effect of the judge's
+appointing party (a property of the judge, which the judge's intercept carries), centred
+within circuit (the circuit's fixed effect absorbs the mean of its judges' effects).
+
+Run: .venv/bin/python benchmarks/judge_coverage.py [--reps 200] [--mixed-reps 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+
+def _plug_in(x: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from toolkit.errors import ToolkitError
+    from toolkit.models import _fit_beta_binomial
+
+    try:
+        a, b = _fit_beta_binomial(x, n)
+    except ToolkitError:
+        return np.zeros(len(x)), np.ones(len(x))
+    return stats.beta.ppf(0.025, x + a, n - x + b), stats.beta.ppf(0.975, x + a, n - x + b)
+
+
+def beta_binomial(reps: int, n_judges: int, n_lo: int, n_hi: int, sd: float, seed: int) -> dict:
+    from toolkit.models import _beta_binomial_group
+
+    rng = np.random.default_rng(seed)
+    hit = old = total = 0
+    widths, old_widths = [], []
+    start = time.perf_counter()
+    for _ in range(reps):
+        p = 1 / (1 + np.exp(-rng.normal(-0.85, sd, n_judges)))
+        n = rng.integers(n_lo, n_hi + 1, n_judges)
+        x = rng.binomial(n, p).astype(float)
+        n = n.astype(float)
+        _, low, high, *_ = _beta_binomial_group(x, n, 0.95)
+        hit += int(((low <= p) & (p <= high)).sum())
+        widths.append(np.median(high - low))
+        lo2, hi2 = _plug_in(x, n)
+        old += int(((lo2 <= p) & (p <= hi2)).sum())
+        old_widths.append(np.median(hi2 - lo2))
+        total += n_judges
+    return {
+        "coverage": hit / total,
+        "median_width": float(np.median(widths)),
+        "plug_in_coverage": old / total,
+        "plug_in_median_width": float(np.median(old_widths)),
+        "seconds_per_fit": (time.perf_counter() - start) / reps,
+    }
+
+
+def mixed(reps: int, n_cases: int, seed: int) -> dict:
+    import toolkit
+    from toolkit.simulate import write_demo
+
+    hit = total = 0
+    sds = []
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(reps):
+            folder = Path(tmp) / f"rep{r}"
+            write_demo(folder, n_cases=n_cases, seed=seed + r)
+            data = toolkit.load(str(folder / "mapping.yaml"))
+            truth = json.loads((folder / "truth.json").read_text())
+            # a judge's intercept in the model carries the judge's own effect and the effect
+            # of the appointing party (a property of the judge), centred over the judges
+            party = data.judges.set_index("judge_id")["party"].astype(str)
+            m = toolkit.judge_effects(
+                data, method="mixed", adjust_for=["circuit", "claim_type"], min_n=0
+            )
+            dem = (m["judge_id"].map(party) == "democratic").astype(float)
+            planted = (
+                m["judge_id"].map(truth["judge_effects"]) + truth["beta_democratic_appointee"] * dem
+            )
+            # judges sit in one circuit, so the circuit's fixed effect absorbs the mean of
+            # its judges' effects: what the intercepts estimate is the effect within circuit
+            home = (
+                data.votes.merge(data.cases[["case_id", "circuit"]], on="case_id")
+                .groupby("judge_id")["circuit"]
+                .first()
+                .astype(str)
+            )
+            circuit = m["judge_id"].map(home)
+            planted = planted - planted.groupby(circuit).transform("mean")
+            hit += int(((m["effect_low"] <= planted) & (planted <= m["effect_high"])).sum())
+            total += len(m)
+            sds.append(float(m["judge_sd"].iloc[0]))
+    return {
+        "coverage": hit / total,
+        "judges_per_rep": total / reps,
+        "median_judge_sd": float(np.median(sds)),
+        "seconds_per_rep": (time.perf_counter() - start) / reps,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reps", type=int, default=200)
+    parser.add_argument("--mixed-reps", type=int, default=50)
+    parser.add_argument("--mixed-cases", type=int, default=2000)
+    args = parser.parse_args()
+    scenarios = {
+        "20 judges, 1-10 votes, sd 0.6": (20, 1, 10, 0.6),
+        "20 judges, 60-120 votes, sd 0.6": (20, 60, 120, 0.6),
+        "20 judges, 1-10 votes, no variation": (20, 1, 10, 0.0),
+        "20 judges, 60-120 votes, no variation": (20, 60, 120, 0.0),
+    }
+    for i, (label, spec) in enumerate(scenarios.items() if args.reps else ()):
+        res = beta_binomial(args.reps, *spec, seed=100 + i)
+        print(
+            f"beta-binomial, {label}: coverage {res['coverage']:.3f} "
+            f"(median width {res['median_width']:.3f}); former plug-in "
+            f"{res['plug_in_coverage']:.3f} (width {res['plug_in_median_width']:.3f}); "
+            f"{res['seconds_per_fit']:.3f} s per fit, {args.reps} replications",
+            flush=True,
+        )
+    if args.mixed_reps:
+        res = mixed(args.mixed_reps, args.mixed_cases, seed=500)
+        print(
+            f"mixed logit, demo design with {args.mixed_cases} cases: coverage of planted judge "
+            f"effects {res['coverage']:.3f} over {args.mixed_reps} replications "
+            f"({res['judges_per_rep']:.0f} judges each; median judge sd "
+            f"{res['median_judge_sd']:.3f}, planted 0.35; {res['seconds_per_rep']:.1f} s per rep)"
+        )
+
+
+if __name__ == "__main__":
+    main()
