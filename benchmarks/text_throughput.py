@@ -26,15 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-
-def dev_set() -> Path:
-    for root in (
-        os.environ.get("APPELLATE_SHARED_DATA"),
-        Path(__file__).resolve().parents[2] / "shared" / "data",
-    ):
-        if root and (Path(root) / "nm_appeals_outcomes" / "dev.jsonl.gz").exists():
-            return Path(root) / "nm_appeals_outcomes" / "dev.jsonl.gz"
-    sys.exit("the development set was not found: set APPELLATE_SHARED_DATA")
+from text_validation import dev_set  # the same folder: benchmarks run as scripts
 
 
 def write_corpus(path: Path, n: int, texts: list[str]) -> int:
