@@ -282,8 +282,8 @@ def test_settings_are_read_like_yaml_and_checked_like_the_manifest(tmp_path):
     jobs = plan_jobs(manifest, only=["circuits"], out_dir=tmp_path, settings=settings)
     assert jobs[0].parameters["years"] == [2005, 2006] and jobs[0].parameters["rule"] == "reversed"
     assert jobs[0].out.name == "circuits__years-2005-2006_rule-reversed"
-    with pytest.raises(ToolkitError, match="weighted: not a parameter") as e:
-        plan_jobs(manifest, only=["circuits"], settings={"weighted": True})
+    with pytest.raises(ToolkitError, match="weigthed: not a parameter") as e:
+        plan_jobs(manifest, only=["circuits"], settings={"weigthed": True})
     assert "valid: data" in str(e.value)
     with pytest.raises(ToolkitError, match="did you mean 'circuits'"):
         plan_jobs(manifest, only=["circuits"], settings={"circuit": "ca9"})
@@ -310,9 +310,10 @@ def test_unknown_keys_are_refused_and_notebooks_found_by_name(tmp_path):
 
 
 def test_report_set_on_the_command_line_is_checked_before_any_kernel(capsys):
-    code = main(["report", "--only", "circuits", "--set", "weighted=true"])
+    code = main(["report", "--only", "circuits", "--set", "weigthed=true"])
     assert code == 1
-    assert "weighted: not a parameter of this report" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "weigthed: not a parameter of this report" in err and "'weighted'" in err
 
 
 # ------------------------------------------------------------------ the reference data
@@ -378,40 +379,47 @@ def _chromium():
 @pytest.mark.slow
 @pytest.mark.skipif(not _chromium(), reason="chromium is not installed (apt-get install chromium)")
 def test_the_gallery_builds_on_the_scdb_and_renders_in_a_browser(real_raw, tmp_path, monkeypatch):
+    """The gallery, and the time from argument to decision, on the SCDB, in Chromium."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not _chromium():
+        pytest.skip("chromium is not installed (apt-get install chromium)")
     from toolkit.reports import build_reports
 
     monkeypatch.setenv("APPELLATE_DATA", str(real_raw))
     results = build_reports(
-        ROOT / "reports.yml", data="scdb", only=["replication"], out_dir=tmp_path
+        ROOT / "reports.yml", data="scdb", only=["replication", "timing"], out_dir=tmp_path
     )
-    assert [r.status for r in results] == ["ok"], [r.error for r in results]
-    folder = results[0].job.out
-    summary = json.loads((folder / "summary.json").read_text())
+    status = {r.job.report: r.status for r in results}
+    assert status["replication"] == "ok", [r.error for r in results]
+    assert status["timing"] in ("ok", "ok, with notes"), [r.error for r in results]
+    folders = {r.job.report: r.job.out for r in results}
+    summary = json.loads((folders["replication"] / "summary.json").read_text())
     assert summary["headline"]["outside"] == 0 and "anesi_2019" in summary["figures"]
-    page_path = folder / "index.html"
-    assert "First Circuit" in page_path.read_text()
+    assert "First Circuit" in (folders["replication"] / "index.html").read_text()
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
-        page = browser.new_page()
-        errors, outside = [], []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on(
-            "request",
-            lambda req: (
-                None
-                if req.url.startswith(("file://", "data:", "blob:", "about:"))
-                else outside.append(req.url)
-            ),
-        )
-        page.goto(page_path.as_uri())
-        page.wait_for_load_state("load")
-        charts = page.locator(".appellate-chart")
-        assert charts.count() == len(summary["figures"])
-        for i in range(charts.count()):
-            charts.nth(i).locator("svg, canvas").first.wait_for(timeout=20000)
-        assert errors == [] and outside == []
+        for folder in folders.values():
+            figures = json.loads((folder / "summary.json").read_text())["figures"]
+            page = browser.new_page()
+            errors, outside = [], []
+            page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+            page.on(
+                "request",
+                lambda req, o=outside: (
+                    None
+                    if req.url.startswith(("file://", "data:", "blob:", "about:"))
+                    else o.append(req.url)
+                ),
+            )
+            page.goto((folder / "index.html").as_uri())
+            page.wait_for_load_state("load")
+            charts = page.locator(".appellate-chart")
+            assert charts.count() == len(figures) > 0, folder
+            for i in range(charts.count()):
+                charts.nth(i).locator("svg, canvas").first.wait_for(timeout=20000)
+            assert errors == [] and outside == [], (folder, errors, outside)
+            page.close()
         browser.close()
 
 
