@@ -189,17 +189,24 @@ def test_report_turns_warnings_into_notes_and_writes_strict_json(tmp_path):
 
 
 def test_ok_with_notes_is_reused_by_the_incremental_build(tmp_path):
+    import hashlib
     import json
 
     from toolkit.reports import Job, _unchanged
 
-    (tmp_path / "index.html").write_text("<html></html>")
-    job = Job("probe", tmp_path / "probe.ipynb", {}, tmp_path, "key1")
-    (tmp_path / "summary.json").write_text(
-        json.dumps({"build_key": "key1", "status": "ok, with notes"})
-    )
+    page, notebook = tmp_path / "index.html", tmp_path / "probe.ipynb"
+    page.write_text("<html></html>")
+    notebook.write_text("{}")
+    job = Job("probe", notebook, {}, tmp_path, "key1")
+    intact = {
+        "build_key": "key1",
+        "executed_notebook": notebook.name,
+        "executed_sha256": hashlib.sha256(notebook.read_bytes()).hexdigest(),
+        "html_sha256": hashlib.sha256(page.read_bytes()).hexdigest(),
+    }
+    (tmp_path / "summary.json").write_text(json.dumps({**intact, "status": "ok, with notes"}))
     assert _unchanged(job) is not None
-    (tmp_path / "summary.json").write_text(json.dumps({"build_key": "key1", "status": "failed"}))
+    (tmp_path / "summary.json").write_text(json.dumps({**intact, "status": "failed"}))
     assert _unchanged(job) is None
 
 
