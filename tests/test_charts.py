@@ -53,6 +53,14 @@ def test_chart_rates(demo):
     assert "x" in spec["layer"][0]["encoding"]  # reference line at the overall rate
 
 
+def test_chart_rates_of_weighted_rates_finds_its_group_column(demo):
+    # weighted rates carry a design-based std_error: a statistic, not a group to chart by
+    rates = reversal_rates(demo, by="circuit", weighted=True)
+    assert "std_error" in rates.columns
+    spec = _spec(charts.chart_rates(rates))
+    assert spec["layer"][2]["encoding"]["y"]["field"] == "circuit"
+
+
 def test_chart_heatmap(demo):
     rates = reversal_rates(demo, by=["circuit", "claim_type"])
     spec = _spec(charts.chart_heatmap(rates, x="claim_type", y="circuit"))

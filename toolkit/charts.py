@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 THEME = "appellate"
-_STAT_COLUMNS = set(RATE_COLUMNS) | {"n_effective", "rule", "ci_method"}
+_STAT_COLUMNS = set(RATE_COLUMNS) | {"n_effective", "std_error", "rule", "ci_method"}
 RATE_FORMAT = ".1%"
 
 

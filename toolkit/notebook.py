@@ -167,7 +167,7 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     >>> from toolkit import paths
     >>> names = notebook_parameters(paths.home() / "notebooks" / "circuits.ipynb")
     >>> names["rule"], "weighted" in names
-    ('disturbed', False)
+    ('disturbed', True)
     """
     import ast
 
