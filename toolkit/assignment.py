@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from toolkit.errors import ToolkitError
 from toolkit.outcomes import Rule, get_rule
@@ -110,12 +111,6 @@ class PanelDraw:
     notes: list[str] = field(default_factory=list)
 
 
-def _expit(x: np.ndarray) -> np.ndarray:
-    from scipy.special import expit
-
-    return expit(x)
-
-
 def panel_disagreement(p: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """Expected ``|p1 - p2|`` for two independent draws, along the last axis.
 
@@ -190,14 +185,14 @@ def _map_logit(
     prec[0] = 1.0 / 10.0**2  # the intercept: nearly flat
     beta = np.zeros(k)
     for _ in range(100):
-        p = _expit(X @ beta + offset)
+        p = expit(X @ beta + offset)
         grad = X.T @ (y - p) - prec * beta
         hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(prec)
         step = np.linalg.solve(hess, grad)
         beta = beta + step
         if np.max(np.abs(step)) < 1e-10:
             break
-    p = _expit(X @ beta + offset)
+    p = expit(X @ beta + offset)
     hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(prec)
     return beta, np.linalg.inv(hess)
 
@@ -449,7 +444,7 @@ def panel_draw(
 
     # -- posterior draws ---------------------------------------------------------------------
     S = int(draws)
-    p_fit = _expit(X @ beta + offset)
+    p_fit = expit(X @ beta + offset)
     v_an = votes[votes["case_id"].isin(cases["case_id"])]
     rows = pd.Index(cases["case_id"]).get_indexer(v_an["case_id"])
     cols = judges.get_indexer(v_an["judge_id"])
@@ -484,7 +479,7 @@ def panel_draw(
     for g, row in enumerate(first):
         members = pools[cy_key.iloc[row]]
         u = eff[:, members].sum(axis=2)  # S x panels
-        p = _expit(a_all[:, g][:, None] + u)
+        p = expit(a_all[:, g][:, None] + u)
         d_group[:, g] = panel_disagreement(p)
         p_mean_g[g] = p.mean()
         p_low_g[g], p_high_g[g] = np.quantile(p, q)
@@ -493,7 +488,7 @@ def panel_draw(
     u_own = np.zeros((S, len(cases)))
     np.add.at(u_own.T, rows, eff[:, cols].T)
     a_case = betas @ X.T
-    p_own = _expit(a_case + u_own).mean(axis=0)
+    p_own = expit(a_case + u_own).mean(axis=0)
 
     w = cases["weight"].astype("float64").fillna(1.0).to_numpy() if "weight" in cases else None
     if w is None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 from toolkit.errors import ToolkitError
 
@@ -50,10 +51,6 @@ COV_TYPES: dict[str, str] = {
     "CR1": 'sandwich::vcovCL(fit, cluster = ~ g, type = "HC1")',
 }
 """Covariance types and the R call that computes the same matrix on the same fit."""
-
-
-def _expit(eta: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * eta))
 
 
 def detect_separation(
@@ -152,7 +149,7 @@ def _penalized(
 ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Penalized log-likelihood, modified score, information, fitted values and hat values."""
     eta = X @ beta
-    p = _expit(eta)
+    p = expit(eta)
     v = w * p * (1 - p)
     info = X.T @ (v[:, None] * X)
     sign, logdet = np.linalg.slogdet(info)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from toolkit.errors import ToolkitError
 from toolkit.formulas import check_formula
@@ -99,10 +100,6 @@ def _check_level(level: Any) -> float:
     return float(level)
 
 
-def _expit(v: Any) -> Any:
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(v, dtype=float)))
-
-
 def _formula_columns(formula: str, frame: pd.DataFrame) -> list[str]:
     """Columns of ``frame`` named in ``formula`` (for messages about missing values)."""
     import re
@@ -118,7 +115,7 @@ def _average_marginal_effects(
     from scipy import stats
 
     Xv = X.to_numpy(dtype=float)
-    p = _expit(Xv @ beta)
+    p = expit(Xv @ beta)
     d = p * (1 - p)
     sw = w.sum()
     keep = [j for j, c in enumerate(X.columns) if c != "Intercept"]
@@ -427,7 +424,7 @@ def fit_reversal_model(
             )
     else:
         beta = np.asarray(ml.params, dtype=float)
-        fitted = _expit(Xv @ beta)
+        fitted = expit(Xv @ beta)
         cov = sandwich_cov(Xv, yv, fitted, kind, groups, w)
         se = np.sqrt(np.diag(cov))
         zval = beta / se
@@ -546,14 +543,14 @@ def _fit_beta_binomial(x: np.ndarray, n: np.ndarray) -> tuple[float, float]:
         raise ToolkitError("too few judges, or no variation, to fit a shrinkage prior")
 
     def nll(theta: np.ndarray) -> float:
-        mu = 1 / (1 + np.exp(-theta[0]))
+        mu = expit(theta[0])
         conc = np.exp(min(theta[1], 40.0))
         return -_bb_loglik(x, n, mu * conc, (1 - mu) * conc)
 
     grid = [(np.log(p / (1 - p)), t) for t in np.linspace(-3.0, 12.0, 16)]
     start = np.array(min(grid, key=lambda g: nll(np.array(g))))
     res = optimize.minimize(nll, start, method="L-BFGS-B", bounds=[(-20, 20), (-6.0, 30.0)])
-    mu = 1 / (1 + np.exp(-res.x[0]))
+    mu = expit(res.x[0])
     conc = float(np.exp(min(res.x[1], 30.0)))  # an infinite concentration: complete pooling
     return mu * conc, (1 - mu) * conc
 
@@ -568,7 +565,7 @@ def _log_hyperposterior(x: np.ndarray, n: np.ndarray, m: np.ndarray, t: np.ndarr
     """
     from scipy.special import betaln
 
-    mu = 1 / (1 + np.exp(-m))
+    mu = expit(m)
     kappa = np.exp(t)
     a = (mu * kappa)[..., None]
     b = ((1 - mu) * kappa)[..., None]
@@ -607,7 +604,7 @@ def _hyper_grid(
         if np.allclose(new, (m_lo, m_hi, t_lo, t_hi)):
             break
         m_lo, m_hi, t_lo, t_hi = new
-    mu_grid = 1 / (1 + np.exp(-M))
+    mu_grid = expit(M)
     ll_max = float(np.max(lp - np.log(mu_grid * (1 - mu_grid)) + 0.5 * T))
     edge = np.ones(size)
     edge[[0, -1]] = 0.5  # trapezoid rule: the grid's end points carry half a cell
@@ -616,7 +613,7 @@ def _hyper_grid(
     order = np.argsort(w)[::-1]  # the grid points carrying all but 1e-5 of the mass
     keep = order[: int(np.searchsorted(np.cumsum(w[order]), 1 - 1e-5)) + 1]
     w = w[keep] / w[keep].sum()
-    mu = 1 / (1 + np.exp(-M.ravel()[keep]))
+    mu = expit(M.ravel()[keep])
     kappa = np.exp(T.ravel()[keep])
     return mu * kappa, (1 - mu) * kappa, w, ll_max
 
@@ -646,7 +643,7 @@ def _mixture_quantiles(
     hi = np.full(len(x), 40.0)
     log_norm = betaln(A, B)
     for _ in range(60):
-        tc = (1 / (1 + np.exp(-u)))[:, None]
+        tc = expit(u)[:, None]
         cdf = betainc(A, B, tc) @ w
         below = cdf < q
         lo = np.where(below, u, lo)
@@ -662,7 +659,7 @@ def _mixture_quantiles(
         u = new
         if done.all():
             break
-    return 1 / (1 + np.exp(-u))
+    return expit(u)
 
 
 def _beta_binomial_group(
@@ -929,7 +926,7 @@ def _laplace_glmm(y: np.ndarray, X: np.ndarray, Z: Any) -> dict[str, Any]:
 
         obj = objective(theta)
         for _ in range(100):
-            p = _expit(C @ theta)
+            p = expit(C @ theta)
             grad = C.T @ (y - p) - prec * theta
             step = splu(information(p * (1 - p), prec)).solve(grad)
             t = 1.0
@@ -942,7 +939,7 @@ def _laplace_glmm(y: np.ndarray, X: np.ndarray, Z: Any) -> dict[str, Any]:
             theta, obj = new, new_obj
             if np.max(np.abs(t * step)) < 1e-8:
                 break
-        p = _expit(C @ theta)
+        p = expit(C @ theta)
         state["theta"] = theta
         return theta, information(p * (1 - p), prec), obj
 
@@ -1014,7 +1011,6 @@ def _mixed(
     agg = agg.copy()
     agg["effect"] = agg["judge_id"].map(u).to_numpy()
     eff_sd = agg["judge_id"].map(sd).to_numpy()
-    expit = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
     agg["estimate"] = expit(base + agg["effect"])
     agg["ci_low"] = expit(base + agg["effect"] - z * eff_sd)
     agg["ci_high"] = expit(base + agg["effect"] + z * eff_sd)
@@ -1187,7 +1183,7 @@ def trend(
         else:
             method = "logit"
         eta = Xv @ res_params
-        p = _expit(eta)
+        p = expit(eta)
         bread = np.linalg.inv(Xv.T @ (((ev + nev) * p * (1 - p))[:, None] * Xv))
         if weighted:
             n_cases = int(part["n"].sum())
@@ -1199,8 +1195,8 @@ def trend(
         se = np.sqrt(np.einsum("ij,jk,ik->i", Xv, cov, Xv))
         pos = rates.index.get_indexer(part.index)
         rates.loc[rates.index[pos], "fitted"] = p
-        rates.loc[rates.index[pos], "fitted_low"] = _expit(eta - z * se)
-        rates.loc[rates.index[pos], "fitted_high"] = _expit(eta + z * se)
+        rates.loc[rates.index[pos], "fitted_low"] = expit(eta - z * se)
+        rates.loc[rates.index[pos], "fitted_high"] = expit(eta + z * se)
         rates.loc[rates.index[pos], "fit"] = method
     rates["year"] = rates["year"].astype("int64")
     rates.attrs["notes"] = notes

@@ -152,10 +152,10 @@ def check_parameters(
 
 
 def _nearest(key: str, valid: Sequence[str]) -> str:
-    import difflib
+    from toolkit.mapping import nearest
 
-    close = difflib.get_close_matches(str(key), list(valid), n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    close = nearest(key, valid, cutoff=0.5)
+    hint = f"; did you mean {close!r}?" if close else ""
     return f"{hint} (valid: {', '.join(valid)})"
 
 

@@ -366,8 +366,10 @@ def _not_utf8(path: Path | str) -> str | None:
 
 
 def _sha256(path: Path) -> str | None:
+    from toolkit.store import _sha256 as file_sha256
+
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_sha256(path)
     except OSError:
         return None
 

@@ -267,6 +267,18 @@ def _verdict(diffs: Sequence[float], tolerance: float | None) -> str:
     return "outside"
 
 
+def _expected_group(fig: Mapping[str, Any], exp: Mapping[str, Any]) -> tuple[str, list[str], Any]:
+    """An expected row's group, the groups it adds up (itself, or all others for the
+    figure's ``total`` row) and its tolerance in cases."""
+    group = str(exp.get("group", "all"))
+    tol = fig["tolerance"]
+    total = fig.get("total")
+    if total is not None and group == str(total):
+        parts = [str(e["group"]) for e in fig["expected"] if str(e["group"]) != group]
+        return group, parts, tol.get("total_cases", tol.get("cases"))
+    return group, [group], tol.get("cases")
+
+
 def _rate_rows(pub: Mapping[str, Any], fig: Mapping[str, Any], data: Any) -> list[dict[str, Any]]:
     from toolkit.outcomes import apply_rule
     from toolkit.rates import proportion_ci, rates_from_flags
@@ -279,19 +291,11 @@ def _rate_rows(pub: Mapping[str, Any], fig: Mapping[str, Any], data: Any) -> lis
     else:
         rates = rates.assign(_group="all")
     found = {g: (int(n), int(x)) for g, n, x in rates[["_group", "n", "n_reversed"]].values}
-    total = fig.get("total")
-    tol = fig["tolerance"]
     rows = []
     for exp in fig["expected"]:
-        group = str(exp.get("group", "all"))
-        if total is not None and group == str(total):
-            parts = [str(e["group"]) for e in fig["expected"] if str(e["group"]) != group]
-            n = sum(found.get(g, (0, 0))[0] for g in parts)
-            x = sum(found.get(g, (0, 0))[1] for g in parts)
-            case_tol = tol.get("total_cases", tol.get("cases"))
-        else:
-            n, x = found.get(group, (0, 0))
-            case_tol = tol.get("cases")
+        group, parts, case_tol = _expected_group(fig, exp)
+        n = sum(found.get(g, (0, 0))[0] for g in parts)
+        x = sum(found.get(g, (0, 0))[1] for g in parts)
         low, high = (float(v[0]) for v in proportion_ci([x], [n]))
         rate = x / n if n else float("nan")
         values: dict[str, Any] = dict(
@@ -318,7 +322,11 @@ def _rate_rows(pub: Mapping[str, Any], fig: Mapping[str, Any], data: Any) -> lis
             verdict = (
                 "exact"
                 if shown == percent
-                else ("within tolerance" if abs(diff) <= float(tol["points"]) else "outside")
+                else (
+                    "within tolerance"
+                    if abs(diff) <= float(fig["tolerance"]["points"])
+                    else "outside"
+                )
             )
             values.update(published_rate=pub_rate, diff_points=diff, verdict=verdict)
         values["published_in_interval"] = bool(low <= values["published_rate"] <= high)
@@ -340,18 +348,10 @@ def _count_rows(pub: Mapping[str, Any], fig: Mapping[str, Any], data: Any) -> li
         terms = {str(t) for t in data.cases["year"].dropna().astype("int64").unique()}
         by_term = data.meta.get("not_participating_by_term") or {}
         counts[_NO_VOTE] = sum(int(n) for t, n in by_term.items() if str(t) in terms)
-    total = fig.get("total")
-    tol = fig["tolerance"]
     rows = []
     for exp in fig["expected"]:
-        group = str(exp.get("group", "all"))
-        if total is not None and group == str(total):
-            parts = [str(e["group"]) for e in fig["expected"] if str(e["group"]) != group]
-            count = sum(int(counts.get(g, 0)) for g in parts)
-            case_tol = tol.get("total_cases", tol.get("cases"))
-        else:
-            count = int(counts.get(group, 0))
-            case_tol = tol.get("cases")
+        group, parts, case_tol = _expected_group(fig, exp)
+        count = sum(int(counts.get(g, 0)) for g in parts)
         diff = count - int(exp["count"])
         rows.append(
             _row(
