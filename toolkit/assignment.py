@@ -38,6 +38,7 @@ from scipy.special import expit
 
 from toolkit.errors import ToolkitError
 from toolkit.outcomes import Rule, get_rule
+from toolkit.results import LEVEL, MIN_N
 from toolkit.schema import CaseData
 
 __all__ = ["ASSUMPTIONS", "PanelDraw", "panel_disagreement", "panel_draw"]
@@ -238,8 +239,8 @@ def panel_draw(
     panels: int = 200,
     rule: RuleLike = "disturbed",
     adjust_for: Sequence[str] | None = None,
-    level: float = 0.95,
-    min_n: int = 30,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
     seed: int = 0,
 ) -> PanelDraw:
     """How much the panel draw decides: the panel disagreement, per case, circuit and overall.

@@ -17,6 +17,7 @@ import pandas as pd
 
 from toolkit.errors import ToolkitError
 from toolkit.rates import RATE_COLUMNS
+from toolkit.results import COMPOSITIONS
 
 __all__ = [
     "chart_durations",
@@ -541,7 +542,7 @@ def chart_panels(rates: pd.DataFrame, title: str | None = None) -> Any:
     base = alt.Chart(table).encode(
         x=alt.X(
             "composition:N",
-            sort=["RRR", "RRD", "RDD", "DDD"],
+            sort=list(COMPOSITIONS),
             title="Panel composition (appointing party: R Republican, D Democratic)",
             axis=alt.Axis(labelAngle=0),
         ),

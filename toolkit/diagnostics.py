@@ -31,6 +31,7 @@ import numpy as np
 from scipy.special import expit
 
 from toolkit.errors import ToolkitError
+from toolkit.results import LEVEL
 
 __all__ = [
     "COV_TYPES",
@@ -340,7 +341,7 @@ def profile_interval(
     y: np.ndarray,
     fit: FirthFit,
     j: int,
-    level: float = 0.95,
+    level: float = LEVEL,
     weights: np.ndarray | None = None,
 ) -> tuple[float, float]:
     """Profile penalized-likelihood interval of ``b_j``.
@@ -445,7 +446,7 @@ def sandwich_cov(
 
 
 def firth_with_profiles(
-    X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None, level: float = 0.95
+    X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None, level: float = LEVEL
 ) -> tuple[FirthFit, np.ndarray, np.ndarray, np.ndarray]:
     """Firth fit with a profile interval and a penalized likelihood-ratio p-value per term.
 

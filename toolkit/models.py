@@ -25,6 +25,7 @@ from toolkit.errors import ToolkitError
 from toolkit.formulas import check_formula
 from toolkit.outcomes import Rule, get_rule
 from toolkit.rates import _as_list, flagged_cases, reversal_rates
+from toolkit.results import LEVEL, MIN_N
 from toolkit.schema import CaseData
 
 __all__ = ["ReversalModel", "fit_reversal_model", "judge_effects", "pseudonym", "trend"]
@@ -149,7 +150,7 @@ def fit_reversal_model(
     rule: RuleLike = "disturbed",
     cluster: str | None = None,
     robust: bool = True,
-    level: float = 0.95,
+    level: float = LEVEL,
     *,
     cov_type: str | None = None,
     firth: bool | None = None,
@@ -493,6 +494,7 @@ def fit_reversal_model(
         "weights": weights,
         "trusted": bool(trusted),
     }
+    table.attrs["level"] = me.attrs["level"] = level  # the prose says the level used
     return ReversalModel(
         table=table,
         marginal_effects=me,
@@ -709,8 +711,8 @@ def judge_effects(
     rule: RuleLike = "disturbed",
     within: str | None = "auto",
     adjust_for: Sequence[str] | None = None,
-    level: float = 0.95,
-    min_n: int = 30,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
     anonymize: bool = False,
     salt: str = "",
 ) -> pd.DataFrame:
@@ -865,6 +867,7 @@ def judge_effects(
     out = agg.sort_values("estimate", kind="stable").reset_index(drop=True)
     out.attrs["notes"] = notes + list(agg.attrs.get("notes", []))
     out.attrs["within"] = within
+    out.attrs["level"] = level  # the prose says the level used
     return out
 
 
@@ -1038,8 +1041,8 @@ def trend(
     by: str | Sequence[str] | None = None,
     rule: RuleLike = "disturbed",
     ci: str = "wilson",
-    level: float = 0.95,
-    min_n: int = 30,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
     df: int = 3,
     weighted: bool = False,
 ) -> pd.DataFrame:
@@ -1200,4 +1203,5 @@ def trend(
         rates.loc[rates.index[pos], "fit"] = method
     rates["year"] = rates["year"].astype("int64")
     rates.attrs["notes"] = notes
+    rates.attrs["level"] = level  # the prose says the level used
     return rates

@@ -18,12 +18,10 @@ import pandas as pd
 from toolkit.errors import ToolkitError
 from toolkit.outcomes import Rule, get_rule
 from toolkit.rates import flagged_cases, rates_from_flags
+from toolkit.results import COMPOSITIONS, LEVEL, MIN_N
 from toolkit.schema import CaseData
 
 __all__ = ["COMPOSITIONS", "PanelComposition", "panel_composition"]
-
-COMPOSITIONS = ("RRR", "RRD", "RDD", "DDD")
-"""Three-judge panels by the number of Democratic appointees (0 to 3)."""
 
 
 class PanelComposition(NamedTuple):
@@ -43,8 +41,8 @@ def panel_composition(
     data: CaseData,
     rule: str | Rule | Mapping[str, Any] = "disturbed",
     ci: str = "wilson",
-    level: float = 0.95,
-    min_n: int = 30,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
 ) -> PanelComposition:
     """Panel composition by appointing party, and reversal by composition and by vote.
 

@@ -40,6 +40,7 @@ import pandas as pd
 
 from toolkit.errors import ToolkitError
 from toolkit.outcomes import RULES, Rule, get_rule
+from toolkit.results import LEVEL, MIN_N, RATE_STATISTICS
 from toolkit.schema import CaseData
 
 __all__ = [
@@ -54,13 +55,13 @@ __all__ = [
 ]
 
 CI_METHODS = ("wilson", "jeffreys", "exact", "agresti_coull")
-RATE_COLUMNS = ["n", "n_reversed", "rate", "ci_low", "ci_high", "small_n", "n_excluded"]
+RATE_COLUMNS = RATE_STATISTICS  # declared in toolkit.results
 
 RuleLike = str | Rule | Mapping[str, Any]
 
 
 def proportion_ci(
-    x: Any, n: Any, method: str = "wilson", level: float = 0.95
+    x: Any, n: Any, method: str = "wilson", level: float = LEVEL
 ) -> tuple[np.ndarray, np.ndarray]:
     """Confidence interval for proportions ``x / n`` (arrays; ``x`` may be fractional).
 
@@ -191,8 +192,8 @@ def reversal_rates(
     by: str | Sequence[str] | None = None,
     rule: RuleLike = "disturbed",
     ci: str = "wilson",
-    level: float = 0.95,
-    min_n: int = 30,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
     weighted: bool = False,
 ) -> pd.DataFrame:
     """Reversal rates per group with confidence intervals.
@@ -251,8 +252,8 @@ def rates_from_flags(
     by: str | Sequence[str] | None = None,
     *,
     ci: str = "wilson",
-    level: float = 0.95,
-    min_n: int = 30,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
     weighted: bool = False,
     rule_name: str = "",
 ) -> pd.DataFrame:
@@ -345,8 +346,8 @@ def compare_rates(
     by: str | Sequence[str],
     rule: RuleLike = "disturbed",
     correction: str = "holm",
-    level: float = 0.95,
-    min_n: int = 30,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
     n_resamples: int = 20000,
     seed: int = 0,
 ) -> Comparison:
@@ -475,8 +476,8 @@ def rule_sensitivity(
     by: str | Sequence[str] | None = None,
     rules: Sequence[RuleLike] | None = None,
     ci: str = "wilson",
-    level: float = 0.95,
-    min_n: int = 30,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
 ) -> pd.DataFrame:
     """The same rates under each reversal rule, stacked (one row per group and rule).
 

@@ -481,6 +481,41 @@ def fingerprint(files: Sequence[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+def dataset_files(data: str | Path, mapping: str | Path | None = None) -> list[Path]:
+    """The files behind a dataset given as a path: the file, its YAML mapping, and the files
+    the mapping names (read with the reader's own parser, :func:`toolkit.mapping.read_mapping`).
+
+    A mapping that cannot be read adds only itself: loading the data reports its problems.
+    Files that do not exist are left out.
+    """
+    from toolkit.errors import MappingError
+    from toolkit.mapping import read_mapping
+
+    files = [Path(data)]
+    for m in (mapping, data):
+        if m and Path(m).suffix.lower() in (".yml", ".yaml"):
+            files.append(Path(m))
+            try:
+                spec = read_mapping(m)
+            except MappingError:
+                continue
+            folder = Path(spec.get("_dir", Path(m).parent))
+            names = [spec.get("file")] + [
+                (spec.get(k) or {}).get("file") for k in ("claims", "judges")
+            ]
+            files += [folder / n for n in names if isinstance(n, str)]
+    return [f for f in dict.fromkeys(files) if f.exists()]
+
+
+def dataset_fingerprint(data: str | Path, mapping: str | Path | None = None) -> str:
+    """A short fingerprint of the files behind a dataset given as a path, without loading it.
+
+    See :func:`dataset_files`; a named source's files are fingerprinted with
+    :func:`fingerprint` by the caller that knows the sources.
+    """
+    return fingerprint(dataset_files(data, mapping))
+
+
 @functools.lru_cache(maxsize=1)
 def package_fingerprint() -> str:
     """A short fingerprint of the installed package: its version and its code."""

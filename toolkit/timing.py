@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ToolkitError
+from toolkit.results import LEVEL, MIN_N
 from toolkit.schema import CaseData
 
 __all__ = ["Durations", "durations", "km_quantiles"]
@@ -82,7 +83,7 @@ def _findq(x: np.ndarray, y: np.ndarray, p: float, xmax: float) -> float:
 
 
 def km_quantiles(
-    days: np.ndarray, decided: np.ndarray, probs: Sequence[float] = (0.25, 0.5, 0.75), level=0.95
+    days: np.ndarray, decided: np.ndarray, probs: Sequence[float] = (0.25, 0.5, 0.75), level=LEVEL
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Kaplan-Meier quantiles with intervals, and the curve, for one group.
 
@@ -185,8 +186,8 @@ def durations(
     end: str = "decided",
     by: str | Sequence[str] | None = None,
     as_of: Any = None,
-    level: float = 0.95,
-    min_n: int = 30,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
 ) -> Durations:
     """Days from ``start`` to ``end``: Kaplan-Meier medians and quartiles, with intervals.
 

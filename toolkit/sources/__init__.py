@@ -31,7 +31,16 @@ from toolkit.sources.registry import REGISTRY, SOURCES, Source, source
 if TYPE_CHECKING:
     from toolkit.schema import CaseData
 
-__all__ = ["REGISTRY", "SOURCES", "Source", "datasets", "fetch", "load", "source"]
+__all__ = [
+    "REGISTRY",
+    "SOURCES",
+    "Source",
+    "data_fingerprint",
+    "datasets",
+    "fetch",
+    "load",
+    "source",
+]
 
 
 def fetch(
@@ -97,6 +106,20 @@ def source_files(name: str, raw_dir: str | Path | None = None) -> list[Path]:
     if name == "demo":
         return sorted(p for p in paths.demo_dir().iterdir() if p.is_file())
     return raw_files(name, raw_dir)
+
+
+def data_fingerprint(data: str, mapping: str | None = None) -> str:
+    """A short fingerprint of the files behind a dataset, without loading it.
+
+    A source name covers the source's data files (the demo folder, or the fetched raw files),
+    as :func:`datasets` fingerprints them; a path covers the file, its mapping, and the files
+    a mapping names (:func:`toolkit.store.dataset_fingerprint`).
+    """
+    from toolkit.store import dataset_fingerprint, fingerprint
+
+    if data in SOURCES:
+        return fingerprint([f for f in source_files(data) if f.exists()])
+    return dataset_fingerprint(data, mapping)
 
 
 def load(source: str | Path, **options: Any) -> CaseData:

@@ -38,6 +38,7 @@ import pandas as pd
 from toolkit import paths
 from toolkit.errors import ToolkitError
 from toolkit.outcomes import Rule, get_rule
+from toolkit.results import LEVEL, MIN_N, RATES
 from toolkit.schema import CaseData, conform, ledger_frame
 from toolkit.sources.base import entry, fetched_folder
 from toolkit.sources.registry import REGISTRY
@@ -322,8 +323,8 @@ def aggregate(
     rule: str | Rule | Mapping[str, Any] | None = None,
     where: str | None = None,
     parquet: str | Path | None = None,
-    level: float = 0.95,
-    min_n: int = 30,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
 ) -> pd.DataFrame:
     """Counts (or reversal rates) by groups, computed in DuckDB over the Parquet file.
 
@@ -333,7 +334,8 @@ def aggregate(
         Grouping columns of the converted file.
     rule
         None: one row per group with the count ``n``. A reversal rule: the columns of
-        :func:`toolkit.reversal_rates` (Wilson intervals), with ``outcome`` not allowed in ``by``.
+        :func:`toolkit.reversal_rates` (Wilson intervals, unweighted; declared in
+        :data:`toolkit.results.RATES`), with ``outcome`` not allowed in ``by``.
     where
         A DuckDB SQL condition.
     parquet
@@ -373,22 +375,12 @@ def aggregate(
         table["rate"] = table["n_reversed"] / n
     table["ci_low"], table["ci_high"] = proportion_ci(table["n_reversed"], n, "wilson", level)
     table["small_n"] = table["n"] < min_n
+    table["n_effective"] = n  # unweighted: every case counts once
     table["rule"] = r.name
     table["ci_method"] = "wilson"
-    return table[
-        [
-            *by,
-            "n",
-            "n_reversed",
-            "rate",
-            "ci_low",
-            "ci_high",
-            "small_n",
-            "n_excluded",
-            "rule",
-            "ci_method",
-        ]
-    ]
+    out = table[[*by, *RATES.names(include_optional=False)]]
+    out.attrs.update(ci="wilson", level=level, weighted=False, min_n=min_n, rule=r.as_dict())
+    return out
 
 
 def generate(
