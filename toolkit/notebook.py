@@ -47,6 +47,7 @@ from toolkit.prose import (
     format_model,
     model_diagnostics,
 )
+from toolkit.results import PERCENT_COLUMNS
 from toolkit.sources import data_fingerprint
 
 __all__ = [
@@ -278,18 +279,7 @@ class Report:
             return
         shown = frame.copy()
         for col in shown.columns:
-            if col in (
-                "rate",
-                "ci_low",
-                "ci_high",
-                "raw_rate",
-                "estimate",
-                "fitted",
-                "fitted_low",
-                "fitted_high",
-                "rate_rest",
-                "ame",
-            ) or col.startswith("diff_"):
+            if col in PERCENT_COLUMNS or col.startswith("diff_"):
                 shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
             elif col in ("p_value", "p_adjusted"):
                 shown[col] = shown[col].map(

@@ -249,13 +249,8 @@ def plan_jobs(
         Naming each bad parameter set (unknown circuit or rule, missing data file ...).
     """
     from toolkit import paths
-    from toolkit.notebook import (
-        PARAMETERS,
-        check_parameters,
-        data_fingerprint,
-        notebook_parameters,
-    )
-    from toolkit.sources import SOURCES
+    from toolkit.parameters import PARAMETERS, check_parameters, notebook_parameters
+    from toolkit.sources import SOURCES, data_fingerprint
 
     base = Path(manifest.get("_dir", "."))
     notebooks = Path(manifest.get("notebooks", base / "notebooks"))

@@ -29,9 +29,12 @@ from typing import Any
 
 __all__ = [
     "COMPOSITIONS",
+    "KEY_LABELS",
     "LEVEL",
     "MIN_N",
     "PERCENT_COLUMNS",
+    "RATES",
+    "RATE_STATISTICS",
     "RESULTS",
     "Column",
     "ResultTable",
@@ -219,6 +222,8 @@ COMPARISON_TEST = ResultTable(
         _c("p_value", "float64", "p-value"),
         _c("test", "object", "Test"),
         _c("n_groups", "int64", "Groups"),
+        _N,
+        _RULE,
     ),
 )
 
@@ -263,38 +268,85 @@ MARGINAL_EFFECTS = ResultTable(
     ),
 )
 
+_JUDGE_COUNTS = (
+    _N,
+    _N_REVERSED,
+    _c("raw_rate", "float64", "Raw rate", percent=True),
+)
+_JUDGE_ESTIMATE = (
+    _c("estimate", "float64", "Estimated rate", percent=True),
+    *_bounds("estimate", "{interval}", percent=True),
+)
+_EFFECT = _c("effect", "float64", "Effect (log-odds)")
+_JUDGE_END = (
+    _c("small_n", "bool", "Too few cases"),
+    _c("method", "object", "Method", method=True),
+    _RULE,
+    _c("party", "category", "Party", optional=True),
+    _c("court", "object", "Court", optional=True),
+)
+
 JUDGE_EFFECTS = ResultTable(
     "judge_effects",
-    "One row per judge (toolkit.judge_effects); the columns after rule depend on the method.",
+    "One row per judge, shrunk by the empirical-Bayes beta-binomial (toolkit.judge_effects), "
+    "after ``judge_id`` and the ``within`` column if any.",
     (
-        _c("judge_id", "object", "Judge"),
-        _N,
-        _N_REVERSED,
-        _c("raw_rate", "float64", "Raw rate", percent=True),
-        _c("estimate", "float64", "Estimated rate", percent=True),
-        *_bounds("estimate", "{interval}", percent=True),
-        _c("effect", "float64", "Effect (log-odds)"),
-        _c("effect_low", "float64", "{interval} of the effect, low", bound_of="effect",
-           optional=True),
-        _c("effect_high", "float64", "{interval} of the effect, high", bound_of="effect",
-           optional=True),
-        _c("small_n", "bool", "Too few cases"),
-        _c("method", "object", "Method"),
-        _RULE,
-        _c("within", "object", "Shrunk within", optional=True),
-        _c("between_judge_sd", "float64", "Spread between judges", optional=True),
-        _c("variation_p_value", "float64", "p-value of any spread", optional=True),
-        _c("judge_sd", "float64", "Spread of judge effects", optional=True),
-        _c("party", "object", "Party", optional=True),
-        _c("court", "object", "Court", optional=True),
+        *_JUDGE_COUNTS,
+        *_JUDGE_ESTIMATE,
+        _EFFECT,
+        _c("between_judge_sd", "float64", "Spread between judges"),
+        _c("variation_p_value", "float64", "p-value of any spread"),
+        *_JUDGE_END,
     ),
-)  # fmt: skip
+)
+
+JUDGE_EFFECTS_MIXED = ResultTable(
+    "judge_effects_mixed",
+    "One row per judge from the mixed logit (toolkit.judge_effects(method='mixed')), after "
+    "``judge_id``.",
+    (
+        *_JUDGE_COUNTS,
+        _EFFECT,
+        *_JUDGE_ESTIMATE,
+        *_bounds("effect", "{interval} of the effect", percent=False),
+        _c("judge_sd", "float64", "Spread of judge effects"),
+        *_JUDGE_END,
+    ),
+)
 
 PANEL_RATES = ResultTable(
     "panel_rates",
-    f"Reversal by panel composition ({', '.join(COMPOSITIONS)}), after ``composition``.",
+    f"Reversal by panel composition ({', '.join(COMPOSITIONS)}), after ``composition`` "
+    "(toolkit.panel_composition(...).rates; ``.votes`` has the same columns after ``party`` "
+    "and ``democratic_colleagues``).",
     RATES.columns,
 )
+
+AGREEMENT = ResultTable(
+    "agreement",
+    "Agreement between coders, one row per coded variable (toolkit.agreement).",
+    (
+        _c("variable", "object", "Variable"),
+        _c("n_units", "int64", "Units coded twice or more"),
+        _c("n_coders", "int64", "Coders"),
+        _c("percent_agreement", "float64", "Share of units agreed on"),
+        _c("cohen_kappa", "float64", "Cohen's kappa"),
+        _c("fleiss_kappa", "float64", "Fleiss' kappa"),
+        _c("krippendorff_alpha", "float64", "Krippendorff's alpha"),
+        _c("n_disagreements", "int64", "Disagreements"),
+    ),
+)
+
+KEY_LABELS = {
+    "circuit": "Circuit",
+    "year": "Year",
+    "claim_type": "Claim type",
+    "judge_id": "Judge",
+    "composition": "Panel composition",
+    "party": "Party",
+    "democratic_colleagues": "Democratic colleagues",
+}
+"""Labels of the usual grouping columns (which no table declares: they follow ``by=``)."""
 
 RESULTS: dict[str, ResultTable] = {
     t.name: t
@@ -306,7 +358,9 @@ RESULTS: dict[str, ResultTable] = {
         MODEL_COEFFICIENTS,
         MARGINAL_EFFECTS,
         JUDGE_EFFECTS,
+        JUDGE_EFFECTS_MIXED,
         PANEL_RATES,
+        AGREEMENT,
     )
 }
 """Every declared result table by name."""
@@ -316,7 +370,7 @@ RATE_STATISTICS = [c.name for c in RATES.columns if not c.method]
 
 PERCENT_COLUMNS = frozenset(
     c.name
-    for t in (RATES, COMPARISON_GROUPS, TREND, MARGINAL_EFFECTS, JUDGE_EFFECTS)
+    for t in (RATES, COMPARISON_GROUPS, TREND, MARGINAL_EFFECTS, JUDGE_EFFECTS, JUDGE_EFFECTS_MIXED)
     for c in t.columns
     if c.percent
 )
@@ -355,7 +409,7 @@ def label(column: str, level: float = LEVEL, table: str | None = None) -> str:
         except KeyError:
             continue
         return text.format(interval=interval_label(level))
-    return column.replace("_", " ")
+    return KEY_LABELS.get(column, column.replace("_", " "))
 
 
 def level_of(result: Any, default: float = LEVEL) -> float:
