@@ -82,6 +82,28 @@ def test_rates_in_duckdb_equal_rates_in_pandas(files):
         idb.aggregate(by=["outcome"], rule="disturbed", parquet=parquet)
 
 
+def test_duckdb_rates_are_the_declared_table_of_the_pandas_path(files):
+    from toolkit.results import RATES
+
+    parquet = idb.parquet_path(files / "raw", files / "processed")
+    fast = idb.aggregate(by=["circuit"], rule="reversed", parquet=parquet, level=0.9, min_n=150)
+    data = idb.read(raw_dir=files / "raw", processed_dir=files / "processed")
+    slow = toolkit.reversal_rates(data, by="circuit", rule="reversed", level=0.9, min_n=150)
+    assert RATES.problems(fast, ["circuit"]) == []
+    assert fast.columns.tolist() == slow.columns.tolist()  # n_effective included
+    assert fast["small_n"].any() and not fast["small_n"].all()  # min_n reached the flag
+    slow = slow.assign(circuit=slow["circuit"].astype(str)).sort_values("circuit")
+    pd.testing.assert_frame_equal(
+        fast.sort_values("circuit").reset_index(drop=True),
+        slow.reset_index(drop=True),
+        check_dtype=False,  # DuckDB's and pandas' text columns
+        check_exact=False,
+        rtol=1e-12,
+    )
+    for key in ("level", "min_n", "ci", "weighted"):
+        assert fast.attrs[key] == slow.attrs[key], key
+
+
 def test_undocumented_codes_and_foreign_files_are_errors(tmp_path):
     raw = tmp_path / "raw" / "idb"
     path = idb.generate(raw / "ap08on.txt", 50, seed=3)

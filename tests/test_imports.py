@@ -124,3 +124,11 @@ def test_the_cycle_finder_finds_a_planted_cycle():
     planted = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}
     assert _cycle(planted) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_notebook_layer_depends_one_way():
+    graph = _graph(top_level_only=False)
+    assert not graph["toolkit.results"]  # a leaf: statistics and readers alike may use it
+    upper = {"toolkit.notebook", "toolkit.reports", "toolkit.cli"}
+    for name in ("toolkit.prose", "toolkit.periods", "toolkit.parameters", "toolkit.results"):
+        assert not _reaches(graph, name) & upper, name

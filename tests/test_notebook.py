@@ -115,3 +115,66 @@ def test_prose_names_a_missing_group():
     )
     text = describe_rates(rates, "circuit")
     assert "(none)" in text
+
+
+def test_a_report_starts_from_the_notebooks_variables(tmp_path):
+    namespace = {
+        "data": "demo",
+        "rule": "reversed",
+        "circuits": "ca9",
+        "min_n": 5,
+        "output_dir": str(tmp_path),
+        "weighted": True,  # a parameter of one notebook only: not the report's
+        "toolkit": toolkit,  # the setup cell's imports are not parameters
+        "Report": Report,
+    }
+    report = Report.start("t", namespace)
+    retyped = Report.start("t", rule="reversed", circuits="ca9", min_n=5, output_dir=str(tmp_path))
+    assert report.params == retyped.params
+    assert report.params["circuits"] == ["ca9"] and report.params["years"] is None  # a default
+    assert "weighted" not in report.params
+    assert report.numbers == retyped.numbers
+    # a parameter given by name takes precedence over the namespace
+    assert Report.start("t", namespace, rule="disturbed").params["rule"] == "disturbed"
+
+
+def test_a_misspelled_or_misplaced_parameter_is_refused(tmp_path):
+    with pytest.raises(ToolkitError, match="circuts: not a parameter of this report; did you mean"):
+        Report.start("t", {"output_dir": str(tmp_path)}, circuts=["ca9"])
+    with pytest.raises(ToolkitError, match=r"the notebook's variables, globals\(\), not str"):
+        Report.start("t", "demo")
+    with pytest.raises(ToolkitError, match="rule: unknown reversal rule 'strict'"):
+        Report.start("t", {"rule": "strict", "output_dir": str(tmp_path)})
+
+
+def test_notebooks_start_their_report_without_retyping_the_parameters():
+    for notebook in sorted((paths.home() / "notebooks").glob("*.ipynb")):
+        cells = [
+            {**c, "source": "".join(c["source"])}
+            for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        ]
+        tagged = next(
+            i for i, c in enumerate(cells) if "parameters" in c["metadata"].get("tags", [])
+        )
+        setup = next(c for c in cells[tagged + 1 :] if c["cell_type"] == "code")["source"]
+        assert f'report = Report.start("{notebook.stem}", globals())' in setup, notebook.name
+        code = "\n".join(c["source"] for c in cells if c["cell_type"] == "code")
+        assert "data=data" not in code and "output_dir=output_dir" not in code, notebook.name
+        for line in setup.splitlines():  # prose, periods and parameters come from their homes
+            if line.startswith("from toolkit.notebook import"):
+                assert line == "from toolkit.notebook import Report", (notebook.name, line)
+
+
+def test_the_files_behind_a_mapping_are_read_with_the_readers_parser(tmp_path, fixtures):
+    from toolkit import store
+
+    shutil.copytree(fixtures / "clinic", tmp_path / "clinic")
+    folder = tmp_path / "clinic"
+    mapping = folder / "mapping.yaml"
+    cases, judges = folder / "cases.csv", folder / "judges.csv"
+    assert store.dataset_files(mapping) == [mapping, cases, judges]
+    assert store.dataset_files(cases, mapping) == [cases, mapping, judges]
+    (folder / "judges.csv").unlink()  # a file the mapping names that is gone is left out
+    assert store.dataset_files(mapping) == [mapping, cases]
+    mapping.write_text("file: cases.csv\nfile: other.csv\n")  # a mapping the reader refuses
+    assert store.dataset_files(mapping) == [mapping]
