@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ToolkitError
-from toolkit.parameters import PARAMETERS, check_parameters, notebook_parameters
+from toolkit.parameters import PARAMETERS, check_parameters, notebook_parameters, prepare_data
 from toolkit.periods import coverage, design_periods, has_sampling_weights, like_periods
 from toolkit.prose import (
     describe_comparison,
@@ -149,9 +149,7 @@ class Report:
 
             report = Report.start("circuits", globals())
         """
-        import toolkit
         from toolkit import paths
-        from toolkit.filters import subset
 
         if namespace is not None:
             if not isinstance(namespace, Mapping):
@@ -162,13 +160,7 @@ class Report:
                 )
             params = {**{k: namespace[k] for k in PARAMETERS if k in namespace}, **params}
         p = check_parameters(params)
-        options = {"mapping": p["mapping"]} if p["mapping"] else {}
-        raw = toolkit.load(p["data"], **options)
-        chosen = {k: p[k] for k in ("circuits", "claim_types", "years") if p[k]}
-        kept = subset(raw, **chosen)
-        if chosen:
-            kept = kept.replace(meta={**kept.meta, "filters": chosen})
-        data = toolkit.apply_rule(kept, p["rule"])
+        raw, data = prepare_data(p)
         # by hand (JupyterLab, papermill): a folder of its own, never the runner's
         slug = paths.report_folder(p["data"], p["mapping"])
         out = (

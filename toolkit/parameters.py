@@ -15,7 +15,7 @@ from typing import Any
 from toolkit.errors import ToolkitError
 from toolkit.results import MIN_N
 
-__all__ = ["PARAMETERS", "check_parameters", "notebook_parameters"]
+__all__ = ["PARAMETERS", "check_parameters", "notebook_parameters", "prepare_data"]
 
 PARAMETERS: dict[str, Any] = {
     "data": "demo",
@@ -162,3 +162,30 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
                         found[target.id] = None
             return found
     raise ToolkitError(f"{path}: no cell tagged 'parameters'")
+
+
+def prepare_data(params: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The data a report reads: loaded, filtered and under the reversal rule.
+
+    Parameters
+    ----------
+    params
+        Checked parameters (:func:`check_parameters`).
+
+    Returns
+    -------
+    (loaded, prepared)
+        The data as loaded, and after the filters (``circuits``, ``claim_types``, ``years``,
+        recorded in ``meta["filters"]``; every exclusion counted in the ledger) and the rule.
+    """
+    from toolkit.filters import subset
+    from toolkit.outcomes import apply_rule
+    from toolkit.sources import load
+
+    options = {"mapping": params["mapping"]} if params["mapping"] else {}
+    raw = load(params["data"], **options)
+    chosen = {k: params[k] for k in ("circuits", "claim_types", "years") if params[k]}
+    kept = subset(raw, **chosen)
+    if chosen:
+        kept = kept.replace(meta={**kept.meta, "filters": chosen})
+    return raw, apply_rule(kept, params["rule"])
