@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import MappingError, ToolkitError
+from toolkit.results import interval_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -541,7 +542,7 @@ def chart_replication(frame: pd.DataFrame, publication: str | None = None) -> An
         ).dropna(subset=["reproduced"])
         base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=None))
         band = base.mark_rule(strokeWidth=2, color="#8aa").encode(
-            x=alt.X("low:Q", title="rate (%) with the reproduced rate's 95% interval"),
+            x=alt.X("low:Q", title=f"rate (%) with the reproduced rate's {interval_label()}"),
             x2="high:Q",
         )
         dot = base.mark_point(filled=True, size=50, color="#1f4e79").encode(
@@ -550,7 +551,7 @@ def chart_replication(frame: pd.DataFrame, publication: str | None = None) -> An
         )
         tick = base.mark_tick(color="#d1495b", thickness=2, size=14).encode(x="published:Q")
         chart = band + dot + tick
-        subtitle = "dot and bar: reproduced rate and its 95% interval; red tick: published"
+        subtitle = f"dot and bar: reproduced rate and its {interval_label()}; red tick: published"
     else:
         data = pd.concat(
             [
