@@ -2,7 +2,8 @@
 
 A report notebook's ``parameters`` cell is its signature (papermill replaces it);
 :func:`notebook_parameters` reads it without running the notebook, and
-:func:`check_parameters` refuses a bad value or an unknown name, naming the nearest valid one.
+:func:`check_parameters` refuses a bad value or an unknown name, naming the nearest valid one;
+:func:`prepare_data` loads, filters and applies the rule as the parameters say.
 """
 
 from __future__ import annotations

@@ -98,21 +98,17 @@ def _c(name: str, dtype: str, text: str, **kw: Any) -> Column:
     return Column(name, dtype, text, **kw)
 
 
-def _bounds(of: str, text: str, percent: bool, optional: bool = False) -> tuple[Column, Column]:
+_CI = {"rate", "ame", "estimate"}
+"""Columns whose interval is ``ci_low``/``ci_high``; any other's is ``<column>_low``/``_high``."""
+
+
+def _bounds(of: str, text: str, percent: bool) -> tuple[Column, Column]:
+    """The two bounds of ``of``'s interval, labelled ``text`` (", low" / ", high")."""
+    low, high = ("ci_low", "ci_high") if of in _CI else (f"{of}_low", f"{of}_high")
     return (
-        _c(f"{of}_low" if of not in _CI else _CI[of][0], "float64", f"{text}, low",
-           percent=percent, bound_of=of, optional=optional),
-        _c(f"{of}_high" if of not in _CI else _CI[of][1], "float64", f"{text}, high",
-           percent=percent, bound_of=of, optional=optional),
-    )  # fmt: skip
-
-
-# bounds not named <column>_low / <column>_high
-_CI = {
-    "rate": ("ci_low", "ci_high"),
-    "ame": ("ci_low", "ci_high"),
-    "estimate": ("ci_low", "ci_high"),
-}
+        _c(low, "float64", f"{text}, low", percent=percent, bound_of=of),
+        _c(high, "float64", f"{text}, high", percent=percent, bound_of=of),
+    )
 
 
 @dataclass(frozen=True)
@@ -247,8 +243,7 @@ MODEL_COEFFICIENTS = ResultTable(
         _c("std_error", "float64", "Standard error"),
         _c("z", "float64", "z"),
         _c("p_value", "float64", "p-value"),
-        _c("ci_low", "float64", "{interval} (log-odds), low", bound_of="estimate"),
-        _c("ci_high", "float64", "{interval} (log-odds), high", bound_of="estimate"),
+        *_bounds("estimate", "{interval} (log-odds)", percent=False),
         _c("odds_ratio", "float64", "Odds ratio"),
         _c("or_low", "float64", "{interval} of the odds ratio, low", bound_of="odds_ratio"),
         _c("or_high", "float64", "{interval} of the odds ratio, high", bound_of="odds_ratio"),
