@@ -14,6 +14,8 @@ A key that no phrase knows is shown as a readable label and its value, never dro
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
 import html
 import json
@@ -29,6 +31,8 @@ THUMBNAIL_WIDTH = 480
 """Largest width of a thumbnail in pixels (shown at about half that, sharp on dense screens)."""
 THUMBNAIL_HEIGHT = 360
 """Largest height of a thumbnail in pixels."""
+_DRAWING = f"v1 {THUMBNAIL_WIDTH}x{THUMBNAIL_HEIGHT}"
+"""How thumbnails are drawn; part of their file names, so a change redraws them all."""
 THUMBNAILS = "thumbnails"
 """The folder, beside ``index.html``, that holds the thumbnails."""
 
@@ -411,46 +415,59 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
+def _draw(svg: str, scale: float) -> bytes | None:
+    try:
+        import vl_convert
+
+        return vl_convert.svg_to_png(svg, scale=scale)
+    except Exception:  # a chart vl-convert cannot draw: a card without a picture
+        return None
+
+
 def thumbnail(figure: Path, folder: Path, stem: str) -> tuple[str, int, int] | None:
     """A small PNG of ``figure`` in ``folder``; returns (file name, width, height), or None.
 
-    An SVG is drawn at most :data:`THUMBNAIL_WIDTH` x :data:`THUMBNAIL_HEIGHT` pixels with
-    vl-convert (already needed for the figures; no image library). A PNG alone is copied
-    with its size. The file's name carries a hash of its source, so a changed chart gets a
-    new file and an unchanged one is not drawn again. None when the figure cannot be read or
-    drawn: the card is then shown without a picture.
+    The figure (SVG, or PNG) is drawn at most :data:`THUMBNAIL_WIDTH` x
+    :data:`THUMBNAIL_HEIGHT` pixels, its proportions kept, by vl-convert (already needed for
+    the figures, so no image library is added; a PNG is drawn as an image inside an SVG). The
+    file's name carries a hash of its source, so a changed chart gets a new file and an
+    unchanged one is not drawn again. None when the figure cannot be read or drawn: the card
+    is then shown without a picture.
     """
     try:
         data = figure.read_bytes()
     except OSError:
         return None
-    digest = hashlib.sha256(data + f"{THUMBNAIL_WIDTH}x{THUMBNAIL_HEIGHT}".encode()).hexdigest()
-    name = f"{stem}-{digest[:12]}.png"
-    target = folder / name
-    if figure.suffix == ".svg":
-        try:
-            svg = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        size = _svg_size(svg)
+    digest = hashlib.sha256(data + _DRAWING.encode()).hexdigest()
+    target = folder / f"{stem}-{digest[:12]}.png"
+    png = None
+    if target.is_file():
+        with contextlib.suppress(OSError):
+            png = target.read_bytes()
+    if png is None or _png_size(png) is None:
+        if figure.suffix == ".svg":
+            try:
+                svg = data.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            size = _svg_size(svg)
+        else:
+            size = _png_size(data)
+            svg = ""
+            if size is not None:
+                w, h = size
+                svg = (
+                    f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}">'
+                    f'<image width="{w}" height="{h}" href="data:image/png;base64,'
+                    f'{base64.b64encode(data).decode()}"/></svg>'
+                )
         if size is None:
             return None
         scale = min(1.0, THUMBNAIL_WIDTH / size[0], THUMBNAIL_HEIGHT / size[1])
-        if target.is_file():
-            png = target.read_bytes()
-        else:
-            try:
-                import vl_convert
-
-                png = vl_convert.svg_to_png(svg, scale=scale)
-            except Exception:  # a chart vl-convert cannot draw: a card without a picture
-                return None
-    else:
-        png = data
-    dims = _png_size(png)
-    if dims is None:
-        return None
-    if not target.is_file():
+        # the drawing rounds its size down (180.0 can come out 179): add under half a pixel
+        png = _draw(svg, scale + 0.4 / max(size))
+        if png is None or _png_size(png) is None:
+            return None
         from toolkit.store import write_atomic
 
         try:
@@ -458,9 +475,8 @@ def thumbnail(figure: Path, folder: Path, stem: str) -> tuple[str, int, int] | N
             write_atomic(target, png)
         except OSError:  # a full disk or a read-only folder: a card without a picture
             return None
-    width, height = dims
-    shrink = min(1.0, THUMBNAIL_WIDTH / width, THUMBNAIL_HEIGHT / height)
-    return name, round(width * shrink), round(height * shrink)
+    width, height = _png_size(png) or (0, 0)
+    return target.name, width, height
 
 
 # ------------------------------------------------------------------ the page
