@@ -296,6 +296,7 @@ def test_one_card_per_report_grouped_by_dataset(site):
     assert demo < banner < scdb and page.count("SIMULATED DATA") == 1
     assert "6 reports: 1 failed; 3 ok; 1 ok, with notes; 1 skipped." in page
     assert '<a href="#data-demo">demo</a>' in page  # two datasets: a table of contents
+    assert ".cards {" in page and "<script" not in page  # styled, with no script to load
 
 
 def test_each_card_says_its_status_with_the_reason(site):
