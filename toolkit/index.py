@@ -544,7 +544,7 @@ def _card(
             thumb_name, width, height = made
             src = f"{THUMBNAILS}/{data}/{thumb_name}"
             picture = (
-                f'<img src="{e(src)}" width="{width}" height="{height}" loading="lazy" '
+                f'<img src="{e(src)}" width="{width}" height="{height}" '
                 f'alt="{e("Chart: " + title)}">'
             )
     if not picture:
