@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 __all__ = ["PHRASES", "headline_sentence", "index_page", "main_figure", "thumbnail"]
 
@@ -35,14 +36,6 @@ _DRAWING = f"v1 {THUMBNAIL_WIDTH}x{THUMBNAIL_HEIGHT}"
 """How thumbnails are drawn; part of their file names, so a change redraws them all."""
 THUMBNAILS = "thumbnails"
 """The folder, beside ``index.html``, that holds the thumbnails."""
-
-STATUS_LABELS = {
-    "ok": "ok",
-    "ok, with notes": "ok, with notes",
-    "failed": "failed",
-    "skipped": "skipped",
-}
-
 
 # ------------------------------------------------------------------ numbers for reading
 
@@ -542,7 +535,7 @@ def _card(
         made = thumbnail(figure, root / THUMBNAILS / data, folder.name)
         if made:
             thumb_name, width, height = made
-            src = f"{THUMBNAILS}/{data}/{thumb_name}"
+            src = quote(f"{THUMBNAILS}/{data}/{thumb_name}")
             picture = (
                 f'<img src="{e(src)}" width="{width}" height="{height}" '
                 f'alt="{e("Chart: " + title)}">'
@@ -552,7 +545,8 @@ def _card(
     heading = f"<h3>{e(title)}</h3>"
     if (folder / "index.html").exists():
         top = (
-            f'<a class="open" href="{e(f"{data}/{folder.name}/index.html")}">{picture}{heading}</a>'
+            f'<a class="open" href="{e(quote(f"{data}/{folder.name}/index.html"))}">'
+            f"{picture}{heading}</a>"
         )
     else:
         top = f'<div class="open">{picture}{heading}</div>'
@@ -560,8 +554,7 @@ def _card(
     if mark_simulated and summary.get("simulated"):
         parts.append(' <span class="simtag">simulated data</span>')
     parts.append("</p>")
-    label = STATUS_LABELS.get(status, status)
-    parts.append(f'<p class="status"><span class="badge {css}">{e(label)}</span></p>')
+    parts.append(f'<p class="status"><span class="badge {css}">{e(status)}</span></p>')
     if reasons:
         kind = "error" if status == "failed" else "notes"
         parts.append(
@@ -602,7 +595,9 @@ def _css() -> str:
         return ""
 
 
-def index_page(root: Path, reports: Sequence[tuple[Path, Mapping[str, Any]]]) -> tuple[str, set]:
+def index_page(
+    root: Path, reports: Sequence[tuple[Path, Mapping[str, Any]]]
+) -> tuple[str, set[str]]:
     """The index page for ``reports`` (report folder, summary) under ``root``.
 
     Returns the page and the set of thumbnail paths (relative to ``root``) it uses; the
