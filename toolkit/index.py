@@ -177,7 +177,9 @@ PHRASES: dict[str, Phrase] = {
     "judge_sd_logit": lambda v: f"judge-to-judge spread (SD) {fmt_number(v)} on the log-odds scale",
     "judge_sd": lambda v: f"judge-to-judge spread (SD) {fmt_number(v)} on the log-odds scale",
     "n_obs": lambda v: f"model fitted on {_plural(v, 'case')}",
-    "n_dropped": lambda v: f"{_plural(v, 'case')} left out for missing values",
+    "n_dropped": lambda v: (
+        f"{_plural(v, 'case')} left out (excluded by the rule or missing a model variable)"
+    ),
     "n_clusters": lambda v: (
         "no clustered errors" if _missing(v) else f"errors clustered on {_plural(v, 'group')}"
     ),
@@ -279,14 +281,32 @@ def _model_fit(h: Mapping[str, Any]) -> str | None:
     text = f"model fitted on {_plural(h['n_obs'], 'case')}"
     dropped = _number(h.get("n_dropped"))
     if dropped:
-        text += f" ({fmt_count(dropped)} left out for missing values)"
+        text += (
+            f" ({fmt_count(dropped)} left out: excluded by the rule or missing a model variable)"
+        )
     return text
+
+
+_VERDICTS = (
+    ("exact", "reproduced exactly"),
+    ("within_tolerance", "within tolerance"),
+    ("outside", "outside tolerance"),
+    ("not_reproducible", "not reproducible from these data"),
+)
+
+
+def _replication(h: Mapping[str, Any]) -> str | None:
+    if "figures" not in h or not any(key in h for key, _ in _VERDICTS):
+        return None
+    parts = [f"{fmt_count(h[key])} {words}" for key, words in _VERDICTS if key in h]
+    return f"{_plural(h['figures'], 'published figure')}: {', '.join(parts)}"
 
 
 _COMBINED: list[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], str | None]]] = [
     (("cases", "counted", "overall_rate"), _overview),
     (("judges", "judges_below_min_n"), _judges),
     (("n_obs", "n_dropped"), _model_fit),
+    (("figures", *(key for key, _ in _VERDICTS)), _replication),
     (("first_year", "last_year", "fitted_first", "fitted_last"), _trend),
     (("start", "end", "median_days", "median_days_ci"), _wait),
     (
