@@ -257,6 +257,25 @@ def test_reports_render_in_a_real_browser(built):
         browser.close()
 
 
+@pytest.mark.skipif(not _chromium(), reason="chromium is not installed (apt-get install chromium)")
+def test_the_index_of_the_demo_reports_in_a_real_browser(built, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    from test_index import check_index
+
+    out, results = built
+    summaries = [json.loads((r.job.out / "summary.json").read_text()) for r in results]
+    shown = check_index(sync_api, _chromium(), out / "index.html", tmp_path / "index.png")
+    # a card for every report; a thumbnail for every report that saved a figure
+    assert shown == {
+        "cards": len(results),
+        "thumbnails": sum(bool(s.get("figures")) for s in summaries),
+    }
+    assert shown["thumbnails"] >= 6
+    page = (out / "index.html").read_text()
+    assert "homogeneity_p: " not in page and "rates differ across the groups compared" in page
+    assert "<script" not in page and len(page) < 100_000  # light: no Vega bundle
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -7,9 +7,11 @@ command exits with status 1; usage errors exit with status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -149,33 +151,155 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_line(result: Any, done: int, total: int) -> str:
+    """The line printed for a finished report (the plain output, read by tests and CI)."""
+    extra = f": {result.error}" if result.error else ""
+    return (
+        f"[{done}/{total}] {result.job.label:<40} {result.status:<9} {result.seconds:6.1f} s{extra}"
+    )
+
+
+def _clock(seconds: float) -> str:
+    """Elapsed time as ``m:ss`` (``h:mm:ss`` past an hour)."""
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class _LiveProgress:
+    """What ``appellate report`` shows on a terminal while it runs (drawn with tqdm).
+
+    Finished reports scroll above, as the very lines the plain output prints; below them, a
+    bar of finished reports with the time so far, and one line per running notebook with its
+    own time, redrawn every ``interval`` seconds. Use it as a context manager: leaving it
+    (at the end, on an error or on Ctrl-C) stops the redrawing and clears the live lines.
+    """
+
+    def __init__(self, file: Any, interval: float = 0.5, clock: Any = time.monotonic) -> None:
+        self.file = file
+        self.interval = interval
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._running: dict[str, float] = {}  # job label -> when it started
+        self._bar: Any = None
+        self._lines: list[Any] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> _LiveProgress:
+        self._thread = threading.Thread(target=self._tick, name="report-progress", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        with self._lock:
+            for line in reversed(self._lines):
+                line.close()
+            if self._bar is not None:
+                self._bar.close()
+            self._lines, self._bar = [], None
+
+    @staticmethod
+    def _size() -> dict[str, int]:
+        """The terminal's size (80 x 24 when it reports none, as a new pseudo-terminal does)."""
+        import shutil
+
+        size = shutil.get_terminal_size((80, 24))
+        return {"ncols": size.columns or 80, "nrows": size.lines or 24}
+
+    def _main_bar(self, total: int) -> Any:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                total=total,
+                desc="reports",
+                file=self.file,
+                position=0,
+                leave=False,
+                **self._size(),
+                bar_format="{desc}: {n_fmt}/{total_fmt} |{bar:24}| {elapsed}",
+            )
+        return self._bar
+
+    def started(self, job: Any, total: int) -> None:
+        """A notebook started (called from the runner's worker threads)."""
+        with self._lock:
+            self._main_bar(total)
+            self._running[job.label] = self.clock()
+            self._draw()
+
+    def __call__(self, result: Any, done: int, total: int) -> None:
+        """A report finished: its line above the live lines, and one less running."""
+        from tqdm import tqdm
+
+        with self._lock:
+            bar = self._main_bar(total)
+            self._running.pop(result.job.label, None)
+            tqdm.write(_progress_line(result, done, total), file=self.file)
+            bar.update(done - bar.n)
+            self._draw()
+
+    def _draw(self) -> None:  # under the lock
+        from tqdm import tqdm
+
+        now = self.clock()
+        running = sorted(self._running.items(), key=lambda item: item[1])
+        rows = [f"  running {label:<40} {_clock(now - since):>7}" for label, since in running]
+        while len(self._lines) < len(rows):
+            self._lines.append(
+                tqdm(
+                    total=0,
+                    file=self.file,
+                    position=len(self._lines) + 1,
+                    leave=False,
+                    **self._size(),
+                    bar_format="{desc}",
+                )
+            )
+        for i, line in enumerate(self._lines):
+            line.set_description_str(rows[i] if i < len(rows) else "", refresh=False)
+        for line in [self._bar, *self._lines]:
+            line.refresh()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                with self._lock:
+                    if self._bar is not None:
+                        self._draw()
+            except (OSError, ValueError):  # the terminal went away: stop drawing
+                return
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from toolkit import paths
     from toolkit.reports import build_reports
 
     def progress(result, done: int, total: int) -> None:
-        extra = f": {result.error}" if result.error else ""
-        print(
-            f"[{done}/{total}] {result.job.label:<40} {result.status:<9} "
-            f"{result.seconds:6.1f} s{extra}",
-            file=sys.stderr,
-            flush=True,
-        )
+        print(_progress_line(result, done, total), file=sys.stderr, flush=True)
 
+    # on a terminal, a live display of what is running; otherwise the plain lines
+    live = _LiveProgress(sys.stderr) if sys.stderr.isatty() else None
     start = time.perf_counter()
     from toolkit.reports import parse_settings
 
-    results = build_reports(
-        manifest=args.manifest or paths.manifest_path(),
-        data=args.data,
-        mapping=args.mapping,
-        settings=parse_settings(args.set_params),
-        only=args.only or None,
-        jobs=args.jobs,
-        force=args.force,
-        timeout=args.timeout,
-        progress=progress,
-    )
+    with live or contextlib.nullcontext():
+        results = build_reports(
+            manifest=args.manifest or paths.manifest_path(),
+            data=args.data,
+            mapping=args.mapping,
+            settings=parse_settings(args.set_params),
+            only=args.only or None,
+            jobs=args.jobs,
+            force=args.force,
+            timeout=args.timeout,
+            progress=live or progress,
+            started=live.started if live else None,
+        )
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1

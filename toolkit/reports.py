@@ -418,7 +418,7 @@ def _staging(job: Job) -> Path:
     return staging
 
 
-def _run_subprocess(job: Job, timeout: float, kernel: str) -> JobResult:
+def _run_subprocess(job: Job, timeout: float, kernel: str, begin: Any = None) -> JobResult:
     start = time.perf_counter()
     with _LOCK:
         if _STOP.is_set():
@@ -453,6 +453,8 @@ def _run_subprocess(job: Job, timeout: float, kernel: str) -> JobResult:
                 env={**os.environ, **_single_threaded(), **_project_env()},
             )
             _RUNNING[proc.pid] = proc
+        if begin:
+            begin(job)
         try:
             output, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -600,6 +602,7 @@ def build_reports(
     out_dir: str | Path | None = None,
     progress: Any = None,
     settings: Mapping[str, Any] | None = None,
+    started: Any = None,
 ) -> list[JobResult]:
     """Build the reports of a manifest; returns one result per report.
 
@@ -624,6 +627,9 @@ def build_reports(
     settings
         Parameters for every report (``appellate report --set NAME=VALUE``), checked like
         the manifest's.
+    started
+        Called with each :class:`Job` and the number of reports as its notebook starts
+        (from a worker thread; the command line's live display shows what is running).
 
     Raises
     ------
@@ -667,7 +673,7 @@ def build_reports(
     with contextlib.ExitStack() as locks:
         _lock_folders(locks, todo)
         if todo:
-            _run_all(todo, plan, results, jobs, timeout, progress, root)
+            _run_all(todo, plan, results, jobs, timeout, progress, root, started)
     order = {job.out: i for i, job in enumerate(plan)}
     results.sort(key=lambda r: order[r.job.out])
     write_index(root)
@@ -682,12 +688,19 @@ def _run_all(
     timeout: float,
     progress: Any,
     root: Path,
+    started: Any = None,
 ) -> None:
     kernel = _kernel_name()
     workers = max(1, jobs or os.cpu_count() or 1)
     _STOP.clear()
     pool = ThreadPoolExecutor(max_workers=workers)
-    futures = [pool.submit(_run_subprocess, job, timeout, kernel) for job in todo]
+
+    def begin(job: Job) -> None:
+        if started:
+            with contextlib.suppress(Exception):  # a display must never stop a build
+                started(job, len(plan))
+
+    futures = [pool.submit(_run_subprocess, job, timeout, kernel, begin) for job in todo]
     try:
         for future in as_completed(futures):
             result = future.result()
@@ -851,79 +864,33 @@ def _to_html(executed: Path, target: Path, summary: Mapping[str, Any], error: st
 
 
 def write_index(root: Path) -> Path:
-    """Write ``root/index.html`` linking every report found under ``root``.
+    """Write ``root/index.html``: a card for every report found under ``root``.
 
-    The page is written whole (through a temporary name) and only when its content changes,
-    so a run with nothing to do writes nothing.
+    Cards are grouped by dataset (with the simulated-data banner where it applies); each
+    shows a thumbnail of the report's main chart, its headline numbers as a sentence, and its
+    status with the reason (see :mod:`toolkit.index`). Thumbnails are small PNG files in
+    ``root/thumbnails/``, linked relatively, so the page works offline from ``file://``;
+    thumbnails no report uses any more are removed. The page is written whole (through a
+    temporary name) and only when its content changes, so a run with nothing to do writes
+    nothing.
 
     Raises
     ------
     ToolkitError
         When the folder cannot be written (read-only, full disk); the previous page stays.
     """
+    from toolkit.index import THUMBNAILS, index_page
+
     rows = []
     for summary_path in sorted(root.glob("*/*/summary.json")):
         summary = _read_summary(summary_path.parent)
         if summary:
             rows.append((summary_path.parent, summary))
-    body = []
-    for data in sorted({folder.parent.name for folder, _ in rows}):
-        group = [(f, s) for f, s in rows if f.parent.name == data]
-        simulated = any(s.get("simulated") for _, s in group)
-        body.append(f"<h2>{html.escape(data)}</h2>")
-        where = sorted({str(s.get("data")) for _, s in group if s.get("data")})
-        if where:
-            body.append(f"<p>Data: <code>{html.escape(', '.join(where))}</code></p>")
-        if simulated:
-            body.append(
-                '<p class="sim">SIMULATED DATA: these reports are made from the '
-                "simulated demo dataset (fictional judges and cases).</p>"
-            )
-        body.append(
-            "<table><tr><th>report</th><th>status</th><th>rule</th><th>headline</th>"
-            "<th>seconds</th><th>data fingerprint</th></tr>"
-        )
-        for folder, s in group:
-            status = str(s.get("status", "?"))
-            link = f"{data}/{folder.name}/index.html"
-            name = html.escape(folder.name)
-            cell = (
-                f'<a href="{html.escape(link)}">{name}</a>'
-                if (folder / "index.html").exists()
-                else name
-            )
-            detail = html.escape(str(s.get("error") or "; ".join(map(str, s.get("notes", [])))))
-            last = s.get("last_run")
-            if isinstance(last, dict) and last.get("status") == "failed":
-                detail = (detail + "<br>" if detail else "") + html.escape(
-                    f"the latest run ({last.get('at', '?')}) failed: {last.get('error')}; "
-                    "this is the previous complete report"
-                )
-            headline = ", ".join(
-                f"{html.escape(str(k))}: {html.escape(_fmt(v))}"
-                for k, v in (s.get("headline") or {}).items()
-            )
-            body.append(
-                f'<tr class="{html.escape(status)}"><td>{cell}</td><td>{html.escape(status)}'
-                f"{'<br><small>' + detail + '</small>' if detail else ''}</td>"
-                f"<td>{html.escape(str(s.get('rule', '')))}</td><td><small>{headline}</small></td>"
-                f"<td>{html.escape(str(s.get('seconds', '')))}</td>"
-                f"<td><code>{html.escape(str(s.get('data_fingerprint', '')))}</code></td></tr>"
-            )
-        body.append("</table>")
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Reports</title>
-<style>
-body {{ font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #222; }}
-table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ddd; padding: 4px 10px;
-text-align: left; vertical-align: top; }} .failed td {{ background: #fde2e1; }}
-.notes td {{ background: #fff8e1; }}
-.sim {{ background: #fff3cd; border: 1px solid #edae49; padding: 6px 10px; }}
-</style></head>
-<body><h1>Reports on reversal patterns</h1>
-{"".join(body) if body else "<p>No reports yet: run <code>make report</code>.</p>"}
-</body></html>
-"""
+    page, used = index_page(root, rows)
+    for old in root.glob(f"{THUMBNAILS}/*/*.png"):  # charts that changed or went away
+        if old.relative_to(root).as_posix() not in used:
+            with contextlib.suppress(OSError):
+                old.unlink()
     target = root / "index.html"
     try:
         if target.read_text(encoding="utf-8") == page:
@@ -938,12 +905,6 @@ text-align: left; vertical-align: top; }} .failed td {{ background: #fde2e1; }}
             f"cannot write the index of the reports, {target}: {exc.strerror or exc}"
         ) from None
     return target
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
 
 
 if __name__ == "__main__":  # the child process of _run_subprocess
