@@ -48,6 +48,18 @@ def expected_codes(folder: Path, name: str) -> dict[str, str]:
         ("We reverse only the award of attorney fees.", "mixed"),
         ("We affirm the conviction but reverse the sentence.", "mixed"),
         ("We affirm the judgment except as to damages, which we reverse.", "mixed"),
+        # general forms: other decretal verbs, parentheticals, subjects of a dismissal
+        ("We uphold the district court's decision.", "affirmed"),
+        ("The decision of the district court is upheld.", "affirmed"),
+        ("The judgment below should be, and hereby is, affirmed.", "affirmed"),
+        ("We conclude that the district court erred and, accordingly, reverse.", "reversed"),
+        ("We find no error and therefore affirm.", "affirmed"),
+        ("The judgment is affirmed except as to costs, which is reversed.", "mixed"),
+        ("The appeal is dismissed without prejudice.", "dismissed"),
+        ("We dismiss the appeal because the order is not final.", "dismissed"),
+        ("We quash the writ of certiorari.", "dismissed"),
+        ("The writ of certiorari is quashed as improvidently granted.", "dismissed"),
+        ("We affirm the convictions but remand for resentencing.", "mixed"),
         # the Balachova disposition, rolled up by toolkit.outcomes.rollup
         (
             "For the foregoing reasons, the petition for review is DISMISSED in part and "
@@ -72,6 +84,10 @@ def test_decretal_sentences(text, outcome):
         "Remand with instructions to dismiss is the usual course in such cases, Doe held.",
         "I would reverse and remand. I respectfully dissent.",
         "The motion to strike is DENIED.",
+        "In our notice of proposed summary disposition, we proposed to summarily affirm.",
+        "The district court dismissed the complaint, and the order that was reversed is gone.",
+        "The Court of Appeals upheld the verdict, and the State's writ was quashed in 2001.",
+        "On remand, the district court quashed the subpoena.",
     ],
 )
 def test_no_decretal_language_is_unknown(text):
@@ -347,12 +363,13 @@ def test_development_set_kappa(mirror):
     hand = hand.rename(columns={"id": "case_id"})
     held = hand["case_id"].map(is_held_out)
     assert int(held.sum()) == 51
+    # Only the part the rules were written on is measured here: the part set aside is measured
+    # once, by benchmarks/text_validation.py, so that no test run informs the rules.
     seen = validate_coding(coded, hand[~held], hand_column="label", labels=NM_LABELS)
-    unseen = validate_coding(coded, hand[held], hand_column="label", labels=NM_LABELS)
-    # the rules were written on the first part only; the second measures them
     assert seen.kappa >= 0.95
-    assert unseen.kappa >= 0.70
-    assert (coded["outcome"] != "unknown").sum() >= 145
+    assert (
+        coded.loc[coded["case_id"].isin(hand.loc[~held, "case_id"]), "outcome"] != "unknown"
+    ).all()
 
 
 # -- the report's inputs ----------------------------------------------------------------------

@@ -255,7 +255,7 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
             continue
         if rule.meaning in ("denied", "granted") and not _PETITION.search(sentence):
             continue
-        participle = word.lower().endswith("ed")
+        participle = word.lower().endswith(("ed", "upheld"))
         caps = word.isupper() and len(word) > 4
         ok = False
         if last_end >= 0 and R.COORDINATED.match(sentence[last_end:start]):
@@ -268,9 +268,7 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
             ok = bool(R.COPULA.search(prefix))
         else:
             ok = bool(R.WE_CHAIN.search(prefix)) or bool(
-                has_we
-                and has_we.start() < start
-                and re.search(r"\band\s+(?:then\s+|therefore\s+|thus\s+)?$", prefix)
+                has_we and has_we.start() < start and R.WE_AND.search(prefix)
             )
         after = sentence[end:]
         if ok and rule.name in ("vacate", "set_aside") and _OWN_DECISION.match(after):

@@ -8,7 +8,9 @@ Three kinds of rows:
 
 - :data:`VERBS`: a disposition verb and the claim outcome it stands for. ``affirm`` means the
   decision reviewed stands (``affirmed``); ``reverse``, ``vacate`` and ``remand`` disturb it;
-  ``dismiss`` (an appeal or petition), ``deny`` and ``grant`` (a petition, a writ) likewise.
+  ``dismiss`` (an appeal or petition), ``deny`` and ``grant`` (a petition, a writ) likewise;
+  ``uphold`` is ``affirm``; ``quash`` (a writ of certiorari, often "as improvidently granted")
+  ends the review without a decision on the merits and is ``dismissed``.
   Several verbs in the decretal language are rolled up to one case outcome by
   :func:`toolkit.outcomes.rollup`, the documented claim-to-case rule (``reversed`` with
   ``remanded`` is ``reversed_remanded``; ``affirmed`` with ``reversed`` is ``mixed``; a petition
@@ -48,6 +50,7 @@ def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 # participles after a copula ("the judgment is AFFIRMED", "is affirmed in part").
 VERBS: tuple[Rule, ...] = (
     Rule("affirm", _rx(r"\b(?P<verb>affirm(?:ed)?)\b"), "affirmed"),
+    Rule("uphold", _rx(r"\b(?P<verb>uph(?:o|e)ld)\b"), "affirmed"),
     Rule("reverse", _rx(r"\b(?P<verb>revers(?:e|ed))\b"), "reversed"),
     Rule("vacate", _rx(r"\b(?P<verb>vacat(?:e|ed))\b"), "vacated"),
     Rule("set_aside", _rx(r"\b(?P<verb>set\s+aside)\b"), "vacated"),
@@ -57,7 +60,16 @@ VERBS: tuple[Rule, ...] = (
         _rx(
             r"\b(?P<verb>dismiss(?:ed)?)\b(?=(?:\s+[\w'-]+){0,4}?\s*"
             r"(?:appeals?|cross-appeals?|petitions?|case|proceedings?)\b"
-            r"|\s*[.;,]|\s+(?:in\s+part|as\s+(?:moot|untimely|premature)|for\s+(?:lack|want)))"
+            r"|\s*[.;,]|\s+(?:in\s+part|as\s+(?:moot|untimely|premature|improvidently)|"
+            r"for\s+(?:lack|want)|with(?:out)?\s+prejudice|because|since|on\s+the\s+ground))"
+        ),
+        "dismissed",
+    ),
+    Rule(
+        "quash",
+        _rx(
+            r"\b(?P<verb>quash(?:ed)?)\b(?=(?:\s+[\w'-]+){0,3}?\s*(?:writ|certiorari)\b"
+            r"|\s*[.;,]|\s+as\s+improvidently)"
         ),
         "dismissed",
     ),
@@ -124,7 +136,7 @@ BLOCKERS: tuple[Rule, ...] = (
         _rx(
             r"\b(?:to|would|should|could|might|may|not|cannot|need|never|whether|if|unless|"
             r"decline|had|has|have|was|were|who|previously|when|before|after)\s+(?:\w+\s+){0,1}$"
-            r"|\b(?:which|that)\s+(?!we\b)(?:\w+\s+){0,1}$"
+            r"|\b(?:which|that)\s+(?!we\b|is\b|are\b)(?:\w+\s+){0,1}$"
         ),
         "a verb under a modal, negation, condition or narrative: not decretal "
         "('which we reverse' is decretal; 'the order which dismissed' is not)",
@@ -147,8 +159,14 @@ WE_CHAIN = _rx(
 )
 # A participle is decretal after a copula ("is AFFIRMED", "are reversed", "stands affirmed").
 COPULA = _rx(
-    r"\b(?:is|are|be|stands?|hereby|must\s+be|shall\s+be)\s+(?:(?:hereby|therefore|thus|"
-    r"accordingly|in\s+all\s+respects|,)\s*)*$"
+    r"\b(?:is|are|be|stands?|hereby|must\s+be|shall\s+be)\b(?:\s*(?:hereby|therefore|thus|"
+    r"accordingly|in\s+all\s+respects|,))*\s*$"
+)
+# "We ... and affirm", "we hold ... and therefore reverse", "we ... and, accordingly, reverse":
+# a base-form verb coordinated after the court's "we" earlier in the sentence.
+WE_AND = _rx(
+    r"\band\s*(?:(?:then|therefore|thus|accordingly|so|hence|consequently)\s*"
+    r"|,\s*[^,.;]{1,40},\s*)?$"
 )
 # A verb coordinated with an accepted one: "reverse and remand", "AFFIRMED in part, REVERSED in
 # part, and REMANDED", "dismissed in part and granted in part; ... VACATED".
@@ -180,9 +198,8 @@ REMAND_REDO = _rx(
     r"correction|amend|modif|vacate|articulate|explain|evidentiary\s+hearing|recompute|"
     r"reduce|increase)"
 )
-ALL_CAPS_VERB = re.compile(r"\b(?:AFFIRMED|REVERSED|VACATED|REMANDED|DISMISSED|DENIED|GRANTED)\b")
 # Cheap pre-filter: a window without any of these has no decretal language.
-ANY_VERB = _rx(r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside")
+ANY_VERB = _rx(r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside|uph[oe]ld|quash")
 # Signs of a citation where masking is worth running.
 CITATION_HINT = _rx(r"\b\d{1,4}\s+(?:[A-Z][\w.]*\s?){1,4}\s+\d{1,5}\b|\b(?:aff'd|rev'd|vac'd)")
 # Subsequent-history words that precede a citation ("aff'd, 107 N.M. 1").
