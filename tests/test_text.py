@@ -60,6 +60,18 @@ def expected_codes(folder: Path, name: str) -> dict[str, str]:
         ("We quash the writ of certiorari.", "dismissed"),
         ("The writ of certiorari is quashed as improvidently granted.", "dismissed"),
         ("We affirm the convictions but remand for resentencing.", "mixed"),
+        ("The decision of the Commission is set aside.", "vacated"),
+        ("The Commission's order is annulled and vacated.", "vacated"),
+        ("We modify the sentence to run concurrently and otherwise affirm.", "mixed"),
+        (
+            "Reversed and remanded with instructions to reinstate the complaint and to proceed "
+            "to trial on the merits.",
+            "reversed_remanded",
+        ),
+        ("Affirmed as to the first count; reversed as to the second count.", "mixed"),
+        # the charge is not the appeal: its dismissal is the remedy of the reversal
+        ("Defendant's conviction is reversed, and the charge is dismissed.", "reversed"),
+        ("The appeal must be dismissed, and it is so ordered.", "dismissed"),
         # the Balachova disposition, rolled up by toolkit.outcomes.rollup
         (
             "For the foregoing reasons, the petition for review is DISMISSED in part and "
@@ -88,6 +100,8 @@ def test_decretal_sentences(text, outcome):
         "The district court dismissed the complaint, and the order that was reversed is gone.",
         "The Court of Appeals upheld the verdict, and the State's writ was quashed in 2001.",
         "On remand, the district court quashed the subpoena.",
+        "The subpoena is quashed.",
+        "The charges are dismissed.",
     ],
 )
 def test_no_decretal_language_is_unknown(text):

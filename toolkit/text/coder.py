@@ -61,6 +61,7 @@ _CITATION_TAIL = re.compile(
     r"(?:\s*(?:,|at)\s*[\d\-\u2013, n.&]+)?(?:\s*\((?:[^()]|\([^()]*\))*\))*"
 )
 _AFFIRM = re.compile(r"affirm", re.IGNORECASE)
+_SIGNATURE = next(rule for rule in R.SECTIONS if rule.name == "so_ordered")
 _PETITION = re.compile(r"petition|writ|application", re.IGNORECASE)
 
 
@@ -167,10 +168,16 @@ def _find_last(rule: R.Rule, text: str, lo: int, hi: int) -> re.Match[str] | Non
 
 
 def _majority_end(text: str) -> int:
-    """Where the majority opinion ends (signatures or the first separate opinion)."""
+    """Where the majority opinion ends: its last signature line before the first separate opinion.
+
+    The last "IT IS SO ORDERED" / "WE CONCUR" before any separate opinion is the one that
+    closes the majority opinion: an earlier one is an order quoted in the body.
+    """
     floor = len(text) // 5
     end = len(text)
-    for rule in R.SECTIONS[1:]:
+    for rule in R.SECTIONS:
+        if rule.name not in ("separate_opinion", "dissent_start"):
+            continue
         m = _find(rule, text, floor, end)
         if m is None:
             continue
@@ -179,7 +186,10 @@ def _majority_end(text: str) -> int:
             para = max(text.rfind("{", 0, pos), text.rfind("\n", 0, pos))
             pos = para if para > floor else pos
         end = min(end, pos)
-    return end
+    signed = None
+    for m in _SIGNATURE.pattern.finditer(text, floor, end):
+        signed = m
+    return signed.start() if signed is not None else end
 
 
 def _quiet_eyecite() -> None:
@@ -256,20 +266,24 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
         if rule.meaning in ("denied", "granted") and not _PETITION.search(sentence):
             continue
         participle = word.lower().endswith(("ed", "upheld"))
+        if participle and rule.subject is not None and not rule.subject.search(prefix):
+            continue  # "the charge is dismissed": not the appeal
         caps = word.isupper() and len(word) > 4
         ok = False
         if last_end >= 0 and R.COORDINATED.match(sentence[last_end:start]):
             ok = True
         elif caps:
             ok = True
-        elif participle and len(sentence) < 60 and R.SHORT_FORM.match(prefix):
-            ok = True
+        elif participle and R.SHORT_FORM.match(prefix):
+            ok = True  # "Affirmed.", "Judgment reversed and cause remanded with directions ..."
         elif participle:
             ok = bool(R.COPULA.search(prefix))
         else:
             ok = bool(R.WE_CHAIN.search(prefix)) or bool(
                 has_we and has_we.start() < start and R.WE_AND.search(prefix)
             )
+            # "set aside" is its own participle: "the order is set aside"
+            ok = ok or (rule.name == "set_aside" and bool(R.COPULA.search(prefix)))
         after = sentence[end:]
         if ok and rule.name in ("vacate", "set_aside") and _OWN_DECISION.match(after):
             ok = False

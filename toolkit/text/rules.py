@@ -39,6 +39,9 @@ class Rule:
     meaning: str
     anchor: re.Pattern[str] | None = None
     """A fast literal pattern every match contains; the full pattern is tried only near it."""
+    subject: re.Pattern[str] | None = None
+    """For a verb: what the participle's subject must be ("the appeal is dismissed", not "the
+    charge is dismissed"); matched against the text before the verb."""
 
 
 def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -54,6 +57,8 @@ VERBS: tuple[Rule, ...] = (
     Rule("reverse", _rx(r"\b(?P<verb>revers(?:e|ed))\b"), "reversed"),
     Rule("vacate", _rx(r"\b(?P<verb>vacat(?:e|ed))\b"), "vacated"),
     Rule("set_aside", _rx(r"\b(?P<verb>set\s+aside)\b"), "vacated"),
+    Rule("annul", _rx(r"\b(?P<verb>annul(?:led)?)\b"), "vacated"),
+    Rule("modify", _rx(r"\b(?P<verb>modif(?:y|ied))\b"), "mixed"),
     Rule("remand", _rx(r"\b(?P<verb>remand(?:ed)?)\b(?!\s+(?:to\s+us|from))"), "remanded"),
     Rule(
         "dismiss",
@@ -64,6 +69,10 @@ VERBS: tuple[Rule, ...] = (
             r"for\s+(?:lack|want)|with(?:out)?\s+prejudice|because|since|on\s+the\s+ground))"
         ),
         "dismissed",
+        subject=_rx(
+            r"(?:^\W*|\b(?:appeals?|cross-appeals?|petitions?|writ|case|cause|proceedings?|"
+            r"certiorari)\b[^.;]{0,80})$"
+        ),
     ),
     Rule(
         "quash",
@@ -72,6 +81,7 @@ VERBS: tuple[Rule, ...] = (
             r"|\s*[.;,]|\s+as\s+improvidently)"
         ),
         "dismissed",
+        subject=_rx(r"(?:^\W*|\b(?:writ|certiorari)\b[^.;]{0,80})$"),
     ),
     Rule(
         "deny",
@@ -101,9 +111,9 @@ SECTIONS: tuple[Rule, ...] = (
     ),
     Rule(
         "so_ordered",
-        _rx(r"\b(?:IT\s+IS\s+SO\s+ORDERED|SO\s+ORDERED|WE\s+CONCUR)\b", 0),
+        _rx(r"\b(?:IT\s+IS\s+SO\s+ORDERED|[Ii]t\s+is\s+so\s+ordered|SO\s+ORDERED|WE\s+CONCUR)", 0),
         "end of the majority opinion (signatures follow)",
-        re.compile(r"ORDERED|CONCUR"),
+        re.compile(r"ORDERED|ordered|CONCUR"),
     ),
     Rule(
         "separate_opinion",
@@ -199,7 +209,9 @@ REMAND_REDO = _rx(
     r"reduce|increase)"
 )
 # Cheap pre-filter: a window without any of these has no decretal language.
-ANY_VERB = _rx(r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside|uph[oe]ld|quash")
+ANY_VERB = _rx(
+    r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside|annul|modif|uph[oe]ld|quash"
+)
 # Signs of a citation where masking is worth running.
 CITATION_HINT = _rx(r"\b\d{1,4}\s+(?:[A-Z][\w.]*\s?){1,4}\s+\d{1,5}\b|\b(?:aff'd|rev'd|vac'd)")
 # Subsequent-history words that precede a citation ("aff'd, 107 N.M. 1").
