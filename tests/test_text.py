@@ -72,6 +72,9 @@ def expected_codes(folder: Path, name: str) -> dict[str, str]:
         # the charge is not the appeal: its dismissal is the remedy of the reversal
         ("Defendant's conviction is reversed, and the charge is dismissed.", "reversed"),
         ("The appeal must be dismissed, and it is so ordered.", "dismissed"),
+        ("The judgment will be affirmed.", "affirmed"),
+        ("We affirm, even if the question is close.", "affirmed"),
+        ("To the extent Smith holds otherwise, it is hereby modified. We affirm.", "affirmed"),
         # the Balachova disposition, rolled up by toolkit.outcomes.rollup
         (
             "For the foregoing reasons, the petition for review is DISMISSED in part and "
@@ -102,6 +105,11 @@ def test_decretal_sentences(text, outcome):
         "On remand, the district court quashed the subpoena.",
         "The subpoena is quashed.",
         "The charges are dismissed.",
+        # standards of review and conditional remand instructions
+        "A decision will be reversed only upon a showing of an abuse of discretion.",
+        "We will uphold a dismissal if it is rationally based on the evidence.",
+        "An award of summary judgment will be upheld if no genuine issue of fact exists.",
+        "If the court finds prejudice on remand, the conviction shall be vacated.",
     ],
 )
 def test_no_decretal_language_is_unknown(text):

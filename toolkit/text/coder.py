@@ -287,6 +287,8 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
         after = sentence[end:]
         if ok and rule.name in ("vacate", "set_aside") and _OWN_DECISION.match(after):
             ok = False
+        if ok and R.GENERIC_AUX.search(prefix) and R.CONDITION_AFTER.match(after):
+            ok = False  # a standard of review: "will be reversed only if ..."
         if not ok:
             continue
         partial = bool(R.PARTIAL.match(after)) or (
@@ -297,6 +299,21 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
         accepted.append((rule.meaning, partial, intermediate, redo))
         last_end = end
     return accepted
+
+
+def _whole_sentences(text: str, lo: int, hi: int, ceiling: int) -> tuple[int, int]:
+    """Widen a window to whole sentences (at most 300 characters each way, never past ceiling).
+
+    A window cut mid-sentence would read "the decision will be reversed" without the "only if"
+    that follows, or "reverse" without the "Defendant asks us to" before it.
+    """
+    if lo > 0:
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, lo - 300), lo)]
+        lo = ends[-1] if ends else max(0, lo - 300)
+    if hi < ceiling:
+        after = _SENTENCE_END.search(text, hi, min(ceiling, hi + 300))
+        hi = after.start() if after is not None else min(ceiling, hi + 300)
+    return lo, hi
 
 
 def _hits(text: str, lo: int, hi: int, only: re.Pattern[str] = R.ANY_VERB) -> list[_Hit]:
@@ -398,11 +415,11 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         if hits:
             rule, confidence = "conclusion", 0.95
     if heading is None or not hits:
-        hits = _hits(text, max(0, end - CLOSING_CHARS), end)
+        hits = _hits(text, *_whole_sentences(text, max(0, end - CLOSING_CHARS), end, end))
         if hits:
             last = max(h.paragraph for h in hits)
             hits = [h for h in hits if h.paragraph == last]
-    opening = _hits(text, 0, min(OPENING_CHARS, end // 2))
+    opening = _hits(text, *_whole_sentences(text, 0, min(OPENING_CHARS, end // 2), end))
     if opening:
         first = min(h.paragraph for h in opening)
         opening = [h for h in opening if h.paragraph == first]

@@ -10,7 +10,9 @@ Three kinds of rows:
   decision reviewed stands (``affirmed``); ``reverse``, ``vacate`` and ``remand`` disturb it;
   ``dismiss`` (an appeal or petition), ``deny`` and ``grant`` (a petition, a writ) likewise;
   ``uphold`` is ``affirm``; ``quash`` (a writ of certiorari, often "as improvidently granted")
-  ends the review without a decision on the merits and is ``dismissed``.
+  ends the review without a decision on the merits and is ``dismissed``; ``modify`` (a
+  judgment, a sentence, an award: not a precedent, "Matthews is hereby modified") changes part
+  of the decision and is ``mixed``.
   Several verbs in the decretal language are rolled up to one case outcome by
   :func:`toolkit.outcomes.rollup`, the documented claim-to-case rule (``reversed`` with
   ``remanded`` is ``reversed_remanded``; ``affirmed`` with ``reversed`` is ``mixed``; a petition
@@ -58,7 +60,15 @@ VERBS: tuple[Rule, ...] = (
     Rule("vacate", _rx(r"\b(?P<verb>vacat(?:e|ed))\b"), "vacated"),
     Rule("set_aside", _rx(r"\b(?P<verb>set\s+aside)\b"), "vacated"),
     Rule("annul", _rx(r"\b(?P<verb>annul(?:led)?)\b"), "vacated"),
-    Rule("modify", _rx(r"\b(?P<verb>modif(?:y|ied))\b"), "mixed"),
+    Rule(
+        "modify",
+        _rx(
+            r"\b(?P<verb>modif(?:y|ied))\b(?=(?:\s+[\w'-]+){0,3}?\s*"
+            r"(?:judgments?|sentences?|orders?|awards?|decrees?)\b|\s*[.;,])"
+        ),
+        "mixed",
+        subject=_rx(r"\b(?:judgments?|sentences?|orders?|awards?|decrees?)\b[^.;]{0,80}$"),
+    ),
     Rule("remand", _rx(r"\b(?P<verb>remand(?:ed)?)\b(?!\s+(?:to\s+us|from))"), "remanded"),
     Rule(
         "dismiss",
@@ -159,9 +169,25 @@ BLOCKERS: tuple[Rule, ...] = (
         ),
         "a party's request or argument ('Defendant asks that we reverse'): not decretal",
     ),
+    Rule(
+        "conditional_sentence",
+        _rx(r"^\W*(?:if|unless|should|were|had|in\s+the\s+event|assuming|once)\b"),
+        "a sentence that opens with a condition ('If the court finds ..., the conviction shall "
+        "be vacated'): an instruction for the remand, not the disposition",
+    ),
 )
 """Contexts that keep a disposition verb from counting."""
 
+# A standard of review, not a disposition: "a decision will be reversed only if ...", "we will
+# uphold a dismissal if ...". The auxiliary before the verb and the condition after it together.
+GENERIC_AUX = _rx(
+    r"\b(?:will|shall|can|must)\s+(?:(?:only|not|generally|ordinarily|normally|usually)\s+)?"
+    r"(?:be\s+)?$"
+)
+CONDITION_AFTER = _rx(
+    r"^[^.;:]{0,100}?(?:\bonly\b|(?<!even\s)\bif\b|\bunless\b|\bwhen(?:ever)?\b|"
+    r"\bwhere\b|\babsent\b|\bupon\s+a\s+showing\b|\bfor\s+an?\s+abuse\b)"
+)
 # Adverbs and auxiliaries that may stand between "we" and a decretal verb.
 WE_CHAIN = _rx(
     r"\bwe\s+(?:(?:hereby|therefore|thus|accordingly|also|now|further|must|will|shall|"
@@ -199,7 +225,11 @@ SHORT_FORM = _rx(
 )
 # Object naming an intermediate court reviewed by a supreme court ("we reverse the Court of
 # Appeals"): the disposition of that court's decision is the case's.
-INTERMEDIATE = _rx(r"^\s*(?:the\s+)?(?:decision\s+of\s+the\s+)?Court\s+of\s+Appeals\b", 0)
+INTERMEDIATE = _rx(
+    r"^\s*(?:the\s+)?(?:(?:decision|opinion|memorandum\s+opinion|judgment|holding|mandate)\s+"
+    r"of\s+the\s+)?Court\s+of\s+Appeals\b",
+    0,
+)
 # A remand that has the lower court redo part of what it decided disturbs the decision in part;
 # a remand "for further proceedings" or for trial of what remains does not.
 REMAND_REDO = _rx(
