@@ -73,6 +73,8 @@ def expected_codes(folder: Path, name: str) -> dict[str, str]:
         ("Defendant's conviction is reversed, and the charge is dismissed.", "reversed"),
         ("The appeal must be dismissed, and it is so ordered.", "dismissed"),
         ("The judgment will be affirmed.", "affirmed"),
+        ("We grant the State's motion to dismiss Defendant's appeal as moot.", "dismissed"),
+        ("The State's motion to dismiss the appeal is granted.", "dismissed"),
         ("We affirm, even if the question is close.", "affirmed"),
         ("To the extent Smith holds otherwise, it is hereby modified. We affirm.", "affirmed"),
         # the Balachova disposition, rolled up by toolkit.outcomes.rollup
@@ -105,6 +107,7 @@ def test_decretal_sentences(text, outcome):
         "On remand, the district court quashed the subpoena.",
         "The subpoena is quashed.",
         "The charges are dismissed.",
+        "We grant the motion to dismiss the complaint.",
         # standards of review and conditional remand instructions
         "A decision will be reversed only upon a showing of an abuse of discretion.",
         "We will uphold a dismissal if it is rationally based on the evidence.",

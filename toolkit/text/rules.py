@@ -10,7 +10,8 @@ Three kinds of rows:
   decision reviewed stands (``affirmed``); ``reverse``, ``vacate`` and ``remand`` disturb it;
   ``dismiss`` (an appeal or petition), ``deny`` and ``grant`` (a petition, a writ) likewise;
   ``uphold`` is ``affirm``; ``quash`` (a writ of certiorari, often "as improvidently granted")
-  ends the review without a decision on the merits and is ``dismissed``; ``modify`` (a
+  ends the review without a decision on the merits and is ``dismissed``, as is a motion to
+  dismiss the appeal that is granted; ``modify`` (a
   judgment, a sentence, an award: not a precedent, "Matthews is hereby modified") changes part
   of the decision and is ``mixed``.
   Several verbs in the decretal language are rolled up to one case outcome by
@@ -92,6 +93,15 @@ VERBS: tuple[Rule, ...] = (
         ),
         "dismissed",
         subject=_rx(r"(?:^\W*|\b(?:writ|certiorari)\b[^.;]{0,80})$"),
+    ),
+    Rule(
+        "grant_motion_to_dismiss",
+        _rx(
+            r"\b(?P<verb>grant(?:ed)?)\b(?:(?=(?:\s+[\w'-]+){0,3}?\s+motions?\s+to\s+dismiss"
+            r"(?:\s+[\w'-]+){0,3}?\s+(?:appeals?|petitions?)\b)|(?<=ed))"
+        ),
+        "dismissed",
+        subject=_rx(r"\bmotions?\s+to\s+dismiss\b[^.;]{0,60}$"),
     ),
     Rule(
         "deny",
