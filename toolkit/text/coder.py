@@ -2,18 +2,21 @@
 
 The coder reads the end of the majority opinion first, as a research assistant does:
 
-1. The majority opinion ends at the signatures ("IT IS SO ORDERED", "WE CONCUR") or at the first
-   separate opinion ("SMITH, Circuit Judge, dissenting"); concurrences, dissents and footnotes
-   after it are never read.
+1. The majority opinion ends at its last signature line ("IT IS SO ORDERED", "WE CONCUR")
+   before the first separate opinion ("SMITH, Circuit Judge, dissenting"), or at that separate
+   opinion; concurrences, dissents and footnotes after it are never read, and an order quoted
+   in the body ("... IT IS SO ORDERED.") does not end it.
 2. The decretal section is the text after a conclusion heading ("CONCLUSION", "DISPOSITION")
    near the end, else the last paragraph of the closing part that holds decretal language.
+   Windows are widened to whole sentences, so that a verb is always read with its context.
 3. Citations there are masked with Free Law Project's ``eyecite`` (with their subsequent
    history: "aff'd, 107 N.M. 1", "rev'd on other grounds", and parentheticals), so a cited
    case's disposition is never read as this court's. Masking runs only where it can change the
    answer: around a sentence that holds a counted verb and looks like it holds a citation.
 4. A disposition verb counts when the court speaks ("we affirm", "we reverse and remand", "the
    judgment is AFFIRMED", "AFFIRMED in part, REVERSED in part"), not under a modal, a negation,
-   an argument or a separate opinion's voice (:data:`toolkit.text.rules.BLOCKERS`).
+   an argument or a separate opinion's voice (:data:`toolkit.text.rules.BLOCKERS`), nor in a
+   standard of review ("will be reversed only if").
 5. The verbs found are claim outcomes rolled up to the case by :func:`toolkit.outcomes.rollup`.
    A supreme court that reverses "the Court of Appeals" disposes of that court's decision:
    when a verb's object is the intermediate court, only such verbs count.
@@ -187,8 +190,11 @@ def _majority_end(text: str) -> int:
             pos = para if para > floor else pos
         end = min(end, pos)
     signed = None
-    for m in _SIGNATURE.pattern.finditer(text, floor, end):
-        signed = m
+    anchor = _SIGNATURE.anchor or _SIGNATURE.pattern  # the full pattern is tried only near it
+    for a in anchor.finditer(text, floor, end):
+        m = _SIGNATURE.pattern.search(text, max(floor, a.start() - 16), min(end, a.end()))
+        if m is not None:
+            signed = m
     return signed.start() if signed is not None else end
 
 

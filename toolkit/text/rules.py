@@ -9,11 +9,13 @@ Three kinds of rows:
 - :data:`VERBS`: a disposition verb and the claim outcome it stands for. ``affirm`` means the
   decision reviewed stands (``affirmed``); ``reverse``, ``vacate`` and ``remand`` disturb it;
   ``dismiss`` (an appeal or petition), ``deny`` and ``grant`` (a petition, a writ) likewise;
-  ``uphold`` is ``affirm``; ``quash`` (a writ of certiorari, often "as improvidently granted")
-  ends the review without a decision on the merits and is ``dismissed``, as is a motion to
-  dismiss the appeal that is granted; ``modify`` (a
-  judgment, a sentence, an award: not a precedent, "Matthews is hereby modified") changes part
-  of the decision and is ``mixed``.
+  ``uphold`` is ``affirm``; ``set aside`` and ``annul`` (an agency's order) are ``vacate``;
+  ``quash`` (a writ of certiorari, often "as improvidently granted") ends the review without
+  a decision on the merits and is ``dismissed``, as is a motion to dismiss the appeal that is
+  granted; ``modify`` (a judgment, a sentence, an award: not a precedent, "Matthews is hereby
+  modified") changes part of the decision and is ``mixed``. A verb with a ``subject`` counts as
+  a participle only after that subject ("the appeal is dismissed", not "the charge is
+  dismissed", which is the remedy of a reversal).
   Several verbs in the decretal language are rolled up to one case outcome by
   :func:`toolkit.outcomes.rollup`, the documented claim-to-case rule (``reversed`` with
   ``remanded`` is ``reversed_remanded``; ``affirmed`` with ``reversed`` is ``mixed``; a petition
@@ -22,7 +24,13 @@ Three kinds of rows:
   majority opinion) and where the majority opinion ends (signatures, separate opinions).
 - :data:`BLOCKERS`: contexts in which a disposition verb is not the court's disposition (a
   dissent's "I would reverse", an argument "Defendant asks us to reverse", a condition, an
-  instruction "remand with instructions to dismiss").
+  instruction "remand with instructions to dismiss", a sentence that opens with a condition).
+  With them, :data:`GENERIC_AUX` and :data:`CONDITION_AFTER` keep a standard of review ("a
+  ruling will be reversed only for an abuse of discretion") from counting.
+
+The rules are written from the formal vocabulary of dispositions, not from particular
+opinions; ``benchmarks/text_rule_sensitivity.py`` shows, for each, how many development
+opinions depend on it.
 """
 
 from __future__ import annotations
