@@ -73,6 +73,7 @@ def expected_codes(folder: Path, name: str) -> dict[str, str]:
         ("Defendant's conviction is reversed, and the charge is dismissed.", "reversed"),
         ("The appeal must be dismissed, and it is so ordered.", "dismissed"),
         ("The judgment will be affirmed.", "affirmed"),
+        ("We are constrained to reverse.", "reversed"),
         ("We grant the State's motion to dismiss Defendant's appeal as moot.", "dismissed"),
         ("The State's motion to dismiss the appeal is granted.", "dismissed"),
         ("We affirm, even if the question is close.", "affirmed"),
@@ -108,6 +109,8 @@ def test_decretal_sentences(text, outcome):
         "The subpoena is quashed.",
         "The charges are dismissed.",
         "We grant the motion to dismiss the complaint.",
+        "We decline to reverse.",
+        "The court was bound to dismiss the appeal.",
         # standards of review and conditional remand instructions
         "A decision will be reversed only upon a showing of an abuse of discretion.",
         "We will uphold a dismissal if it is rationally based on the evidence.",

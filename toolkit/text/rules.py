@@ -172,7 +172,8 @@ BLOCKERS: tuple[Rule, ...] = (
     Rule(
         "modal_or_negated",
         _rx(
-            r"\b(?:to|would|should|could|might|may|not|cannot|need|never|whether|if|unless|"
+            r"\b(?:(?<!compelled\s)(?<!constrained\s)(?<!obliged\s)(?<!bound\s)to|"
+            r"would|should|could|might|may|not|cannot|need|never|whether|if|unless|"
             r"decline|had|has|have|was|were|who|previously|when|before|after)\s+(?:\w+\s+){0,1}$"
             r"|\b(?:which|that)\s+(?!we\b|is\b|are\b)(?:\w+\s+){0,1}$"
         ),
@@ -209,7 +210,8 @@ CONDITION_AFTER = _rx(
 # Adverbs and auxiliaries that may stand between "we" and a decretal verb.
 WE_CHAIN = _rx(
     r"\bwe\s+(?:(?:hereby|therefore|thus|accordingly|also|now|further|must|will|shall|"
-    r"respectfully|consequently|hence|so|then|instead|,)\s*)*$"
+    r"respectfully|consequently|hence|so|then|instead|,|"
+    r"(?:are|were)\s+(?:compelled|constrained|obliged|bound)\s+to)\s*)*$"
 )
 # A participle is decretal after a copula ("is AFFIRMED", "are reversed", "stands affirmed").
 COPULA = _rx(
