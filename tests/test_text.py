@@ -124,6 +124,18 @@ def test_no_decretal_language_is_unknown(text):
     assert d.evidence == () and d.confidence == 0 and d.rule == "none"
 
 
+def _short_opinions() -> list[tuple[str, str]]:
+    table = pd.read_csv(OPINIONS / "short_opinions.csv")
+    return list(zip(table["text"], table["class"], strict=True))
+
+
+@pytest.mark.parametrize(("text", "klass"), _short_opinions())
+def test_short_fictional_opinions(text, klass):
+    # decretal sentences and short opinions written the way state and federal courts write:
+    # NM Court of Appeals and Supreme Court, summary calendar, agency review, circuits
+    assert outcome_class(code_disposition(text).outcome) == klass
+
+
 def test_not_a_string_is_unknown():
     assert code_disposition(None).outcome == "unknown"  # type: ignore[arg-type]
 

@@ -113,14 +113,14 @@ VERBS: tuple[Rule, ...] = (
     ),
     Rule(
         "deny",
-        _rx(r"\b(?P<verb>den(?:y|ied))\b(?=(?:\s+(?:the|this|his|her|their|its)){0,2}"
-            r"\s*(?:petitions?|writ|application)|\s*[.;,]|\s*$|\s+in\s+part)"),
+        _rx(r"\b(?P<verb>den(?:y|ied))\b(?=(?:\s+(?!and\b|but\b|or\b)[\w'-]+){0,4}?"
+            r"\s+(?:petitions?|writ|application)\b|\s*[.;,]|\s*$|\s+in\s+part)"),
         "denied",
     ),
     Rule(
         "grant",
-        _rx(r"\b(?P<verb>grant(?:ed)?)\b(?=(?:\s+(?:the|this|his|her|their|its)){0,2}"
-            r"\s*(?:petitions?|writ|application)|\s*[.;,]|\s*$|\s+in\s+part)"),
+        _rx(r"\b(?P<verb>grant(?:ed)?)\b(?=(?:\s+(?!and\b|but\b|or\b)[\w'-]+){0,4}?"
+            r"\s+(?:petitions?|writ|application)\b|\s*[.;,]|\s*$|\s+in\s+part)"),
         "granted",
     ),
 )  # fmt: skip
@@ -174,8 +174,9 @@ BLOCKERS: tuple[Rule, ...] = (
         _rx(
             r"\b(?:(?<!compelled\s)(?<!constrained\s)(?<!obliged\s)(?<!bound\s)to|"
             r"would|should|could|might|may|not|cannot|need|never|whether|if|unless|"
-            r"decline|had|has|have|was|were|who|previously|when|before|after)\s+(?:\w+\s+){0,1}$"
-            r"|\b(?:which|that)\s+(?!we\b|is\b|are\b)(?:\w+\s+){0,1}$"
+            r"decline|had|has|have|was|were|who|previously|when|before|after)\s+"
+            r"(?:(?!and\b|but\b|or\b)\w+\s+)?$"
+            r"|\b(?:which|that)\s+(?!we\b|is\b|are\b)(?:(?!and\b|but\b|or\b)\w+\s+)?$"
         ),
         "a verb under a modal, negation, condition or narrative: not decretal "
         "('which we reverse' is decretal; 'the order which dismissed' is not)",
@@ -221,8 +222,9 @@ COPULA = _rx(
 # "We ... and affirm", "we hold ... and therefore reverse", "we ... and, accordingly, reverse":
 # a base-form verb coordinated after the court's "we" earlier in the sentence.
 WE_AND = _rx(
-    r"\band\s*(?:(?:then|therefore|thus|accordingly|so|hence|consequently)\s*"
-    r"|,\s*[^,.;]{1,40},\s*)?$"
+    r"\band\s*(?:(?:then|therefore|thus|accordingly|so|hence|consequently|now|also|hereby|"
+    r"must|will)\s*)*"
+    r"(?:,\s*[^,.;]{1,40},\s*)?$"
 )
 # A verb coordinated with an accepted one: "reverse and remand", "AFFIRMED in part, REVERSED in
 # part, and REMANDED", "dismissed in part and granted in part; ... VACATED".
