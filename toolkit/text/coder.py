@@ -355,6 +355,19 @@ def _hits(text: str, lo: int, hi: int, only: re.Pattern[str] = R.ANY_VERB) -> li
     return hits
 
 
+def _closing_block(hits: list[_Hit]) -> list[_Hit]:
+    """The last run of consecutive paragraphs with decretal language.
+
+    "{14} We reverse the award of fees. {15} In all other respects, we affirm." states one
+    disposition over two paragraphs; a paragraph without decretal language ends the run.
+    """
+    paragraphs = {h.paragraph for h in hits}
+    first = max(paragraphs)
+    while first - 1 in paragraphs:
+        first -= 1
+    return [h for h in hits if h.paragraph >= first]
+
+
 def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
     """Roll the counted verbs up to one outcome; True when affirm-and-remand applied."""
     if any(h.intermediate for h in hits):
@@ -423,8 +436,7 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
     if heading is None or not hits:
         hits = _hits(text, *_whole_sentences(text, max(0, end - CLOSING_CHARS), end, end))
         if hits:
-            last = max(h.paragraph for h in hits)
-            hits = [h for h in hits if h.paragraph == last]
+            hits = _closing_block(hits)
     opening = _hits(text, *_whole_sentences(text, 0, min(OPENING_CHARS, end // 2), end))
     if opening:
         first = min(h.paragraph for h in opening)

@@ -185,9 +185,13 @@ BLOCKERS: tuple[Rule, ...] = (
         "argument",
         _rx(
             r"\b(?:asks?|asking|asked|urges?|urging|requests?|requesting|argues?|arguing|"
-            r"contends?|seeks?|seeking|invites?|moves?|prays?)\b[^.;]{0,60}$"
+            r"contends?|seeks?|seeking|invites?|moves?|prays?|concedes?|conceding|"
+            r"(?<!we\s)agree[sd]?|stipulat(?:e|es|ed|ing))\b"
+            r"(?![^.;]*(?:,|\band\b|\bso\b)\s+we\b)[^.;]{0,60}$"
         ),
-        "a party's request or argument ('Defendant asks that we reverse'): not decretal",
+        "a party's request, argument, concession or stipulation ('Defendant asks that we "
+        "reverse', 'the parties agree that the order shall be vacated'): not decretal, unless "
+        "the court speaks after it ('The State concedes error, and we reverse')",
     ),
     Rule(
         "conditional_sentence",
