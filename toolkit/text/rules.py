@@ -279,13 +279,13 @@ HISTORY = _rx(
 
 
 def rules_table() -> list[dict[str, str]]:
-    """Every rule as a row: table, name, pattern, meaning.
+    """Every rule as a row: table, name, pattern, meaning, subject (for a participle).
 
     Examples
     --------
     >>> rows = rules_table()
     >>> [r["name"] for r in rows if r["table"] == "verbs"][:3]
-    ['affirm', 'reverse', 'vacate']
+    ['affirm', 'uphold', 'reverse']
     """
     rows = []
     for table, rules in (("verbs", VERBS), ("sections", SECTIONS), ("blockers", BLOCKERS)):
@@ -296,6 +296,7 @@ def rules_table() -> list[dict[str, str]]:
                     "name": rule.name,
                     "pattern": rule.pattern.pattern,
                     "meaning": rule.meaning,
+                    "subject": rule.subject.pattern if rule.subject is not None else "",
                 }
             )
     return rows
