@@ -6,6 +6,10 @@ rules were written on (99 opinions) and a part set aside (51). This prints, for 
 a naive baseline (a keyword search in the last 2,000 characters), Cohen's kappa over the four
 classes, the confusion matrix and the recall of each class.
 
+Every run reads the totals of the part set aside, and a rule changed after reading them is no
+longer measured on unseen opinions: run it once the rules are final, and count the runs. While
+the rules change, ``benchmarks/text_rule_sensitivity.py`` reads only the other part.
+
 Run::
 
     .venv/bin/python benchmarks/text_validation.py

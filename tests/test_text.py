@@ -48,6 +48,36 @@ def expected_codes(folder: Path, name: str) -> dict[str, str]:
         ("We reverse only the award of attorney fees.", "mixed"),
         ("We affirm the conviction but reverse the sentence.", "mixed"),
         ("We affirm the judgment except as to damages, which we reverse.", "mixed"),
+        # general forms: other decretal verbs, parentheticals, subjects of a dismissal
+        ("We uphold the district court's decision.", "affirmed"),
+        ("The decision of the district court is upheld.", "affirmed"),
+        ("The judgment below should be, and hereby is, affirmed.", "affirmed"),
+        ("We conclude that the district court erred and, accordingly, reverse.", "reversed"),
+        ("We find no error and therefore affirm.", "affirmed"),
+        ("The judgment is affirmed except as to costs, which is reversed.", "mixed"),
+        ("The appeal is dismissed without prejudice.", "dismissed"),
+        ("We dismiss the appeal because the order is not final.", "dismissed"),
+        ("We quash the writ of certiorari.", "dismissed"),
+        ("The writ of certiorari is quashed as improvidently granted.", "dismissed"),
+        ("We affirm the convictions but remand for resentencing.", "mixed"),
+        ("The decision of the Commission is set aside.", "vacated"),
+        ("The Commission's order is annulled and vacated.", "vacated"),
+        ("We modify the sentence to run concurrently and otherwise affirm.", "mixed"),
+        (
+            "Reversed and remanded with instructions to reinstate the complaint and to proceed "
+            "to trial on the merits.",
+            "reversed_remanded",
+        ),
+        ("Affirmed as to the first count; reversed as to the second count.", "mixed"),
+        # the charge is not the appeal: its dismissal is the remedy of the reversal
+        ("Defendant's conviction is reversed, and the charge is dismissed.", "reversed"),
+        ("The appeal must be dismissed, and it is so ordered.", "dismissed"),
+        ("The judgment will be affirmed.", "affirmed"),
+        ("We are constrained to reverse.", "reversed"),
+        ("We grant the State's motion to dismiss Defendant's appeal as moot.", "dismissed"),
+        ("The State's motion to dismiss the appeal is granted.", "dismissed"),
+        ("We affirm, even if the question is close.", "affirmed"),
+        ("To the extent Smith holds otherwise, it is hereby modified. We affirm.", "affirmed"),
         # the Balachova disposition, rolled up by toolkit.outcomes.rollup
         (
             "For the foregoing reasons, the petition for review is DISMISSED in part and "
@@ -72,12 +102,38 @@ def test_decretal_sentences(text, outcome):
         "Remand with instructions to dismiss is the usual course in such cases, Doe held.",
         "I would reverse and remand. I respectfully dissent.",
         "The motion to strike is DENIED.",
+        "In our notice of proposed summary disposition, we proposed to summarily affirm.",
+        "The district court dismissed the complaint, and the order that was reversed is gone.",
+        "The Court of Appeals upheld the verdict, and the State's writ was quashed in 2001.",
+        "On remand, the district court quashed the subpoena.",
+        "The subpoena is quashed.",
+        "The charges are dismissed.",
+        "We grant the motion to dismiss the complaint.",
+        "We decline to reverse.",
+        "The court was bound to dismiss the appeal.",
+        # standards of review and conditional remand instructions
+        "A decision will be reversed only upon a showing of an abuse of discretion.",
+        "We will uphold a dismissal if it is rationally based on the evidence.",
+        "An award of summary judgment will be upheld if no genuine issue of fact exists.",
+        "If the court finds prejudice on remand, the conviction shall be vacated.",
     ],
 )
 def test_no_decretal_language_is_unknown(text):
     d = code_disposition(text)
     assert d.outcome == "unknown"
     assert d.evidence == () and d.confidence == 0 and d.rule == "none"
+
+
+def _short_opinions() -> list[tuple[str, str]]:
+    table = pd.read_csv(OPINIONS / "short_opinions.csv")
+    return list(zip(table["text"], table["class"], strict=True))
+
+
+@pytest.mark.parametrize(("text", "klass"), _short_opinions())
+def test_short_fictional_opinions(text, klass):
+    # decretal sentences and short opinions written the way state and federal courts write:
+    # NM Court of Appeals and Supreme Court, summary calendar, agency review, circuits
+    assert outcome_class(code_disposition(text).outcome) == klass
 
 
 def test_not_a_string_is_unknown():
@@ -347,12 +403,13 @@ def test_development_set_kappa(mirror):
     hand = hand.rename(columns={"id": "case_id"})
     held = hand["case_id"].map(is_held_out)
     assert int(held.sum()) == 51
+    # Only the part the rules were written on is measured here: the part set aside is measured
+    # once, by benchmarks/text_validation.py, so that no test run informs the rules.
     seen = validate_coding(coded, hand[~held], hand_column="label", labels=NM_LABELS)
-    unseen = validate_coding(coded, hand[held], hand_column="label", labels=NM_LABELS)
-    # the rules were written on the first part only; the second measures them
     assert seen.kappa >= 0.95
-    assert unseen.kappa >= 0.70
-    assert (coded["outcome"] != "unknown").sum() >= 145
+    assert (
+        coded.loc[coded["case_id"].isin(hand.loc[~held, "case_id"]), "outcome"] != "unknown"
+    ).all()
 
 
 # -- the report's inputs ----------------------------------------------------------------------

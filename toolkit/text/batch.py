@@ -26,7 +26,7 @@ from toolkit.text.coder import code_disposition
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CODED_COLUMNS", "code_dispositions", "code_records", "iter_corpus"]
+__all__ = ["CODED_COLUMNS", "code_dispositions", "code_records", "frame_records", "iter_corpus"]
 
 CODED_COLUMNS: tuple[str, ...] = (
     "case_id",
@@ -85,18 +85,33 @@ def _check_columns(columns: list[str], needed: list[str | None], file: str) -> N
         )
 
 
+def frame_records(
+    df: pd.DataFrame, text: str, ident: str | None, court: str | None = None
+) -> list[Record]:
+    """The ``(id, text, court)`` records of a DataFrame of opinions, for either engine.
+
+    The id is the id column as a string (None: the row label); a missing text is the empty
+    string (coded ``unknown``); the court is kept as it is (None without a court column).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame_records(pd.DataFrame({"id": [7, 8], "text": ["We affirm.", None]}), "text", "id")
+    [('7', 'We affirm.', None), ('8', '', None)]
+    """
+    ids = df[ident].astype("str").tolist() if ident else [str(i) for i in df.index]
+    texts = [t if isinstance(t, str) else "" for t in df[text].tolist()]
+    courts = df[court].tolist() if court else [None] * len(df)
+    return list(zip(ids, texts, courts, strict=True))
+
+
 def _chunks_frame(
     df: pd.DataFrame, text: str, ident: str | None, court: str | None, size: int, file: str
 ) -> Iterator[list[Record]]:
     _check_columns(list(df.columns), [text, ident, court], file)
-    ids = df[ident].astype("str").tolist() if ident else [str(i) for i in df.index]
-    texts = df[text].tolist()
-    courts = df[court].tolist() if court else [None] * len(df)
-    for i in range(0, len(df), size):
-        yield [
-            (ids[j], texts[j] if isinstance(texts[j], str) else "", courts[j])
-            for j in range(i, min(i + size, len(df)))
-        ]
+    records = frame_records(df, text, ident, court)
+    for i in range(0, len(records), size):
+        yield records[i : i + size]
 
 
 def _open_text(path: Path) -> io.TextIOBase:

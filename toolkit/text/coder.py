@@ -2,18 +2,21 @@
 
 The coder reads the end of the majority opinion first, as a research assistant does:
 
-1. The majority opinion ends at the signatures ("IT IS SO ORDERED", "WE CONCUR") or at the first
-   separate opinion ("SMITH, Circuit Judge, dissenting"); concurrences, dissents and footnotes
-   after it are never read.
+1. The majority opinion ends at its last signature line ("IT IS SO ORDERED", "WE CONCUR")
+   before the first separate opinion ("SMITH, Circuit Judge, dissenting"), or at that separate
+   opinion; concurrences, dissents and footnotes after it are never read, and an order quoted
+   in the body ("... IT IS SO ORDERED.") does not end it.
 2. The decretal section is the text after a conclusion heading ("CONCLUSION", "DISPOSITION")
    near the end, else the last paragraph of the closing part that holds decretal language.
+   Windows are widened to whole sentences, so that a verb is always read with its context.
 3. Citations there are masked with Free Law Project's ``eyecite`` (with their subsequent
    history: "aff'd, 107 N.M. 1", "rev'd on other grounds", and parentheticals), so a cited
    case's disposition is never read as this court's. Masking runs only where it can change the
    answer: around a sentence that holds a counted verb and looks like it holds a citation.
 4. A disposition verb counts when the court speaks ("we affirm", "we reverse and remand", "the
    judgment is AFFIRMED", "AFFIRMED in part, REVERSED in part"), not under a modal, a negation,
-   an argument or a separate opinion's voice (:data:`toolkit.text.rules.BLOCKERS`).
+   an argument or a separate opinion's voice (:data:`toolkit.text.rules.BLOCKERS`), nor in a
+   standard of review ("will be reversed only if").
 5. The verbs found are claim outcomes rolled up to the case by :func:`toolkit.outcomes.rollup`.
    A supreme court that reverses "the Court of Appeals" disposes of that court's decision:
    when a verb's object is the intermediate court, only such verbs count.
@@ -61,6 +64,7 @@ _CITATION_TAIL = re.compile(
     r"(?:\s*(?:,|at)\s*[\d\-\u2013, n.&]+)?(?:\s*\((?:[^()]|\([^()]*\))*\))*"
 )
 _AFFIRM = re.compile(r"affirm", re.IGNORECASE)
+_SIGNATURE = next(rule for rule in R.SECTIONS if rule.name == "so_ordered")
 _PETITION = re.compile(r"petition|writ|application", re.IGNORECASE)
 
 
@@ -167,10 +171,16 @@ def _find_last(rule: R.Rule, text: str, lo: int, hi: int) -> re.Match[str] | Non
 
 
 def _majority_end(text: str) -> int:
-    """Where the majority opinion ends (signatures or the first separate opinion)."""
+    """Where the majority opinion ends: its last signature line before the first separate opinion.
+
+    The last "IT IS SO ORDERED" / "WE CONCUR" before any separate opinion is the one that
+    closes the majority opinion: an earlier one is an order quoted in the body.
+    """
     floor = len(text) // 5
     end = len(text)
-    for rule in R.SECTIONS[1:]:
+    for rule in R.SECTIONS:
+        if rule.name not in ("separate_opinion", "dissent_start"):
+            continue
         m = _find(rule, text, floor, end)
         if m is None:
             continue
@@ -179,7 +189,13 @@ def _majority_end(text: str) -> int:
             para = max(text.rfind("{", 0, pos), text.rfind("\n", 0, pos))
             pos = para if para > floor else pos
         end = min(end, pos)
-    return end
+    signed = None
+    anchor = _SIGNATURE.anchor or _SIGNATURE.pattern  # the full pattern is tried only near it
+    for a in anchor.finditer(text, floor, end):
+        m = _SIGNATURE.pattern.search(text, max(floor, a.start() - 16), min(end, a.end()))
+        if m is not None:
+            signed = m
+    return signed.start() if signed is not None else end
 
 
 def _quiet_eyecite() -> None:
@@ -255,26 +271,30 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
             continue
         if rule.meaning in ("denied", "granted") and not _PETITION.search(sentence):
             continue
-        participle = word.lower().endswith("ed")
+        participle = word.lower().endswith(("ed", "upheld"))
+        if participle and rule.subject is not None and not rule.subject.search(prefix):
+            continue  # "the charge is dismissed": not the appeal
         caps = word.isupper() and len(word) > 4
         ok = False
         if last_end >= 0 and R.COORDINATED.match(sentence[last_end:start]):
             ok = True
         elif caps:
             ok = True
-        elif participle and len(sentence) < 60 and R.SHORT_FORM.match(prefix):
-            ok = True
+        elif participle and R.SHORT_FORM.match(prefix):
+            ok = True  # "Affirmed.", "Judgment reversed and cause remanded with directions ..."
         elif participle:
             ok = bool(R.COPULA.search(prefix))
         else:
             ok = bool(R.WE_CHAIN.search(prefix)) or bool(
-                has_we
-                and has_we.start() < start
-                and re.search(r"\band\s+(?:then\s+|therefore\s+|thus\s+)?$", prefix)
+                has_we and has_we.start() < start and R.WE_AND.search(prefix)
             )
+            # "set aside" is its own participle: "the order is set aside"
+            ok = ok or (rule.name == "set_aside" and bool(R.COPULA.search(prefix)))
         after = sentence[end:]
         if ok and rule.name in ("vacate", "set_aside") and _OWN_DECISION.match(after):
             ok = False
+        if ok and R.GENERIC_AUX.search(prefix) and R.CONDITION_AFTER.match(after):
+            ok = False  # a standard of review: "will be reversed only if ..."
         if not ok:
             continue
         partial = bool(R.PARTIAL.match(after)) or (
@@ -285,6 +305,21 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
         accepted.append((rule.meaning, partial, intermediate, redo))
         last_end = end
     return accepted
+
+
+def _whole_sentences(text: str, lo: int, hi: int, ceiling: int) -> tuple[int, int]:
+    """Widen a window to whole sentences (at most 300 characters each way, never past ceiling).
+
+    A window cut mid-sentence would read "the decision will be reversed" without the "only if"
+    that follows, or "reverse" without the "Defendant asks us to" before it.
+    """
+    if lo > 0:
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, lo - 300), lo)]
+        lo = ends[-1] if ends else max(0, lo - 300)
+    if hi < ceiling:
+        after = _SENTENCE_END.search(text, hi, min(ceiling, hi + 300))
+        hi = after.start() if after is not None else min(ceiling, hi + 300)
+    return lo, hi
 
 
 def _hits(text: str, lo: int, hi: int, only: re.Pattern[str] = R.ANY_VERB) -> list[_Hit]:
@@ -318,6 +353,19 @@ def _hits(text: str, lo: int, hi: int, only: re.Pattern[str] = R.ANY_VERB) -> li
                     _Hit(outcome, partial, intermediate, (a, a + s_hi - s_lo), p_index, redo)
                 )
     return hits
+
+
+def _closing_block(hits: list[_Hit]) -> list[_Hit]:
+    """The last run of consecutive paragraphs with decretal language.
+
+    "{14} We reverse the award of fees. {15} In all other respects, we affirm." states one
+    disposition over two paragraphs; a paragraph without decretal language ends the run.
+    """
+    paragraphs = {h.paragraph for h in hits}
+    first = max(paragraphs)
+    while first - 1 in paragraphs:
+        first -= 1
+    return [h for h in hits if h.paragraph >= first]
 
 
 def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
@@ -386,11 +434,10 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         if hits:
             rule, confidence = "conclusion", 0.95
     if heading is None or not hits:
-        hits = _hits(text, max(0, end - CLOSING_CHARS), end)
+        hits = _hits(text, *_whole_sentences(text, max(0, end - CLOSING_CHARS), end, end))
         if hits:
-            last = max(h.paragraph for h in hits)
-            hits = [h for h in hits if h.paragraph == last]
-    opening = _hits(text, 0, min(OPENING_CHARS, end // 2))
+            hits = _closing_block(hits)
+    opening = _hits(text, *_whole_sentences(text, 0, min(OPENING_CHARS, end // 2), end))
     if opening:
         first = min(h.paragraph for h in opening)
         opening = [h for h in opening if h.paragraph == first]

@@ -8,7 +8,14 @@ Three kinds of rows:
 
 - :data:`VERBS`: a disposition verb and the claim outcome it stands for. ``affirm`` means the
   decision reviewed stands (``affirmed``); ``reverse``, ``vacate`` and ``remand`` disturb it;
-  ``dismiss`` (an appeal or petition), ``deny`` and ``grant`` (a petition, a writ) likewise.
+  ``dismiss`` (an appeal or petition), ``deny`` and ``grant`` (a petition, a writ) likewise;
+  ``uphold`` is ``affirm``; ``set aside`` and ``annul`` (an agency's order) are ``vacate``;
+  ``quash`` (a writ of certiorari, often "as improvidently granted") ends the review without
+  a decision on the merits and is ``dismissed``, as is a motion to dismiss the appeal that is
+  granted; ``modify`` (a judgment, a sentence, an award: not a precedent, "Matthews is hereby
+  modified") changes part of the decision and is ``mixed``. A verb with a ``subject`` counts as
+  a participle only after that subject ("the appeal is dismissed", not "the charge is
+  dismissed", which is the remedy of a reversal).
   Several verbs in the decretal language are rolled up to one case outcome by
   :func:`toolkit.outcomes.rollup`, the documented claim-to-case rule (``reversed`` with
   ``remanded`` is ``reversed_remanded``; ``affirmed`` with ``reversed`` is ``mixed``; a petition
@@ -17,7 +24,13 @@ Three kinds of rows:
   majority opinion) and where the majority opinion ends (signatures, separate opinions).
 - :data:`BLOCKERS`: contexts in which a disposition verb is not the court's disposition (a
   dissent's "I would reverse", an argument "Defendant asks us to reverse", a condition, an
-  instruction "remand with instructions to dismiss").
+  instruction "remand with instructions to dismiss", a sentence that opens with a condition).
+  With them, :data:`GENERIC_AUX` and :data:`CONDITION_AFTER` keep a standard of review ("a
+  ruling will be reversed only for an abuse of discretion") from counting.
+
+The rules are written from the formal vocabulary of dispositions, not from particular
+opinions; ``benchmarks/text_rule_sensitivity.py`` shows, for each, how many development
+opinions depend on it.
 """
 
 from __future__ import annotations
@@ -37,6 +50,9 @@ class Rule:
     meaning: str
     anchor: re.Pattern[str] | None = None
     """A fast literal pattern every match contains; the full pattern is tried only near it."""
+    subject: re.Pattern[str] | None = None
+    """For a verb: what the participle's subject must be ("the appeal is dismissed", not "the
+    charge is dismissed"); matched against the text before the verb."""
 
 
 def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -48,29 +64,63 @@ def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 # participles after a copula ("the judgment is AFFIRMED", "is affirmed in part").
 VERBS: tuple[Rule, ...] = (
     Rule("affirm", _rx(r"\b(?P<verb>affirm(?:ed)?)\b"), "affirmed"),
+    Rule("uphold", _rx(r"\b(?P<verb>uph(?:o|e)ld)\b"), "affirmed"),
     Rule("reverse", _rx(r"\b(?P<verb>revers(?:e|ed))\b"), "reversed"),
     Rule("vacate", _rx(r"\b(?P<verb>vacat(?:e|ed))\b"), "vacated"),
     Rule("set_aside", _rx(r"\b(?P<verb>set\s+aside)\b"), "vacated"),
+    Rule("annul", _rx(r"\b(?P<verb>annul(?:led)?)\b"), "vacated"),
+    Rule(
+        "modify",
+        _rx(
+            r"\b(?P<verb>modif(?:y|ied))\b(?=(?:\s+[\w'-]+){0,3}?\s*"
+            r"(?:judgments?|sentences?|orders?|awards?|decrees?)\b|\s*[.;,])"
+        ),
+        "mixed",
+        subject=_rx(r"\b(?:judgments?|sentences?|orders?|awards?|decrees?)\b[^.;]{0,80}$"),
+    ),
     Rule("remand", _rx(r"\b(?P<verb>remand(?:ed)?)\b(?!\s+(?:to\s+us|from))"), "remanded"),
     Rule(
         "dismiss",
         _rx(
             r"\b(?P<verb>dismiss(?:ed)?)\b(?=(?:\s+[\w'-]+){0,4}?\s*"
             r"(?:appeals?|cross-appeals?|petitions?|case|proceedings?)\b"
-            r"|\s*[.;,]|\s+(?:in\s+part|as\s+(?:moot|untimely|premature)|for\s+(?:lack|want)))"
+            r"|\s*[.;,]|\s+(?:in\s+part|as\s+(?:moot|untimely|premature|improvidently)|"
+            r"for\s+(?:lack|want)|with(?:out)?\s+prejudice|because|since|on\s+the\s+ground))"
         ),
         "dismissed",
+        subject=_rx(
+            r"(?:^\W*|\b(?:appeals?|cross-appeals?|petitions?|writ|case|cause|proceedings?|"
+            r"certiorari)\b[^.;]{0,80})$"
+        ),
+    ),
+    Rule(
+        "quash",
+        _rx(
+            r"\b(?P<verb>quash(?:ed)?)\b(?=(?:\s+[\w'-]+){0,3}?\s*(?:writ|certiorari)\b"
+            r"|\s*[.;,]|\s+as\s+improvidently)"
+        ),
+        "dismissed",
+        subject=_rx(r"(?:^\W*|\b(?:writ|certiorari)\b[^.;]{0,80})$"),
+    ),
+    Rule(
+        "grant_motion_to_dismiss",
+        _rx(
+            r"\b(?P<verb>grant(?:ed)?)\b(?:(?=(?:\s+[\w'-]+){0,3}?\s+motions?\s+to\s+dismiss"
+            r"(?:\s+[\w'-]+){0,3}?\s+(?:appeals?|petitions?)\b)|(?<=ed))"
+        ),
+        "dismissed",
+        subject=_rx(r"\bmotions?\s+to\s+dismiss\b[^.;]{0,60}$"),
     ),
     Rule(
         "deny",
-        _rx(r"\b(?P<verb>den(?:y|ied))\b(?=(?:\s+(?:the|this|his|her|their|its)){0,2}"
-            r"\s*(?:petitions?|writ|application)|\s*[.;,]|\s*$|\s+in\s+part)"),
+        _rx(r"\b(?P<verb>den(?:y|ied))\b(?=(?:\s+(?!and\b|but\b|or\b)[\w'-]+){0,4}?"
+            r"\s+(?:petitions?|writ|application)\b|\s*[.;,]|\s*$|\s+in\s+part)"),
         "denied",
     ),
     Rule(
         "grant",
-        _rx(r"\b(?P<verb>grant(?:ed)?)\b(?=(?:\s+(?:the|this|his|her|their|its)){0,2}"
-            r"\s*(?:petitions?|writ|application)|\s*[.;,]|\s*$|\s+in\s+part)"),
+        _rx(r"\b(?P<verb>grant(?:ed)?)\b(?=(?:\s+(?!and\b|but\b|or\b)[\w'-]+){0,4}?"
+            r"\s+(?:petitions?|writ|application)\b|\s*[.;,]|\s*$|\s+in\s+part)"),
         "granted",
     ),
 )  # fmt: skip
@@ -89,9 +139,9 @@ SECTIONS: tuple[Rule, ...] = (
     ),
     Rule(
         "so_ordered",
-        _rx(r"\b(?:IT\s+IS\s+SO\s+ORDERED|SO\s+ORDERED|WE\s+CONCUR)\b", 0),
+        _rx(r"\b(?:IT\s+IS\s+SO\s+ORDERED|[Ii]t\s+is\s+so\s+ordered|SO\s+ORDERED|WE\s+CONCUR)", 0),
         "end of the majority opinion (signatures follow)",
-        re.compile(r"ORDERED|CONCUR"),
+        re.compile(r"ORDERED|ordered|CONCUR"),
     ),
     Rule(
         "separate_opinion",
@@ -122,9 +172,11 @@ BLOCKERS: tuple[Rule, ...] = (
     Rule(
         "modal_or_negated",
         _rx(
-            r"\b(?:to|would|should|could|might|may|not|cannot|need|never|whether|if|unless|"
-            r"decline|had|has|have|was|were|who|previously|when|before|after)\s+(?:\w+\s+){0,1}$"
-            r"|\b(?:which|that)\s+(?!we\b)(?:\w+\s+){0,1}$"
+            r"\b(?:(?<!compelled\s)(?<!constrained\s)(?<!obliged\s)(?<!bound\s)to|"
+            r"would|should|could|might|may|not|cannot|need|never|whether|if|unless|"
+            r"decline|had|has|have|was|were|who|previously|when|before|after)\s+"
+            r"(?:(?!and\b|but\b|or\b)\w+\s+)?$"
+            r"|\b(?:which|that)\s+(?!we\b|is\b|are\b)(?:(?!and\b|but\b|or\b)\w+\s+)?$"
         ),
         "a verb under a modal, negation, condition or narrative: not decretal "
         "('which we reverse' is decretal; 'the order which dismissed' is not)",
@@ -133,22 +185,50 @@ BLOCKERS: tuple[Rule, ...] = (
         "argument",
         _rx(
             r"\b(?:asks?|asking|asked|urges?|urging|requests?|requesting|argues?|arguing|"
-            r"contends?|seeks?|seeking|invites?|moves?|prays?)\b[^.;]{0,60}$"
+            r"contends?|seeks?|seeking|invites?|moves?|prays?|concedes?|conceding|"
+            r"(?<!we\s)agree[sd]?|stipulat(?:e|es|ed|ing))\b"
+            r"(?![^.;]*(?:,|\band\b|\bso\b)\s+we\b)[^.;]{0,60}$"
         ),
-        "a party's request or argument ('Defendant asks that we reverse'): not decretal",
+        "a party's request, argument, concession or stipulation ('Defendant asks that we "
+        "reverse', 'the parties agree that the order shall be vacated'): not decretal, unless "
+        "the court speaks after it ('The State concedes error, and we reverse')",
+    ),
+    Rule(
+        "conditional_sentence",
+        _rx(r"^\W*(?:if|unless|should|were|had|in\s+the\s+event|assuming|once)\b"),
+        "a sentence that opens with a condition ('If the court finds ..., the conviction shall "
+        "be vacated'): an instruction for the remand, not the disposition",
     ),
 )
 """Contexts that keep a disposition verb from counting."""
 
+# A standard of review, not a disposition: "a decision will be reversed only if ...", "we will
+# uphold a dismissal if ...". The auxiliary before the verb and the condition after it together.
+GENERIC_AUX = _rx(
+    r"\b(?:will|shall|can|must)\s+(?:(?:only|not|generally|ordinarily|normally|usually)\s+)?"
+    r"(?:be\s+)?$"
+)
+CONDITION_AFTER = _rx(
+    r"^[^.;:]{0,100}?(?:\bonly\b|(?<!even\s)\bif\b|\bunless\b|\bwhen(?:ever)?\b|"
+    r"\bwhere\b|\babsent\b|\bupon\s+a\s+showing\b|\bfor\s+an?\s+abuse\b)"
+)
 # Adverbs and auxiliaries that may stand between "we" and a decretal verb.
 WE_CHAIN = _rx(
     r"\bwe\s+(?:(?:hereby|therefore|thus|accordingly|also|now|further|must|will|shall|"
-    r"respectfully|consequently|hence|so|then|instead|,)\s*)*$"
+    r"respectfully|consequently|hence|so|then|instead|,|"
+    r"(?:are|were)\s+(?:compelled|constrained|obliged|bound)\s+to)\s*)*$"
 )
 # A participle is decretal after a copula ("is AFFIRMED", "are reversed", "stands affirmed").
 COPULA = _rx(
-    r"\b(?:is|are|be|stands?|hereby|must\s+be|shall\s+be)\s+(?:(?:hereby|therefore|thus|"
-    r"accordingly|in\s+all\s+respects|,)\s*)*$"
+    r"\b(?:is|are|be|stands?|hereby|must\s+be|shall\s+be)\b(?:\s*(?:hereby|therefore|thus|"
+    r"accordingly|in\s+all\s+respects|,))*\s*$"
+)
+# "We ... and affirm", "we hold ... and therefore reverse", "we ... and, accordingly, reverse":
+# a base-form verb coordinated after the court's "we" earlier in the sentence.
+WE_AND = _rx(
+    r"\band\s*(?:(?:then|therefore|thus|accordingly|so|hence|consequently|now|also|hereby|"
+    r"must|will)\s*)*"
+    r"(?:,\s*[^,.;]{1,40},\s*)?$"
 )
 # A verb coordinated with an accepted one: "reverse and remand", "AFFIRMED in part, REVERSED in
 # part, and REMANDED", "dismissed in part and granted in part; ... VACATED".
@@ -171,7 +251,11 @@ SHORT_FORM = _rx(
 )
 # Object naming an intermediate court reviewed by a supreme court ("we reverse the Court of
 # Appeals"): the disposition of that court's decision is the case's.
-INTERMEDIATE = _rx(r"^\s*(?:the\s+)?(?:decision\s+of\s+the\s+)?Court\s+of\s+Appeals\b", 0)
+INTERMEDIATE = _rx(
+    r"^\s*(?:the\s+)?(?:(?:decision|opinion|memorandum\s+opinion|judgment|holding|mandate)\s+"
+    r"of\s+the\s+)?Court\s+of\s+Appeals\b",
+    0,
+)
 # A remand that has the lower court redo part of what it decided disturbs the decision in part;
 # a remand "for further proceedings" or for trial of what remains does not.
 REMAND_REDO = _rx(
@@ -180,9 +264,10 @@ REMAND_REDO = _rx(
     r"correction|amend|modif|vacate|articulate|explain|evidentiary\s+hearing|recompute|"
     r"reduce|increase)"
 )
-ALL_CAPS_VERB = re.compile(r"\b(?:AFFIRMED|REVERSED|VACATED|REMANDED|DISMISSED|DENIED|GRANTED)\b")
 # Cheap pre-filter: a window without any of these has no decretal language.
-ANY_VERB = _rx(r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside")
+ANY_VERB = _rx(
+    r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside|annul|modif|uph[oe]ld|quash"
+)
 # Signs of a citation where masking is worth running.
 CITATION_HINT = _rx(r"\b\d{1,4}\s+(?:[A-Z][\w.]*\s?){1,4}\s+\d{1,5}\b|\b(?:aff'd|rev'd|vac'd)")
 # Subsequent-history words that precede a citation ("aff'd, 107 N.M. 1").
@@ -194,13 +279,13 @@ HISTORY = _rx(
 
 
 def rules_table() -> list[dict[str, str]]:
-    """Every rule as a row: table, name, pattern, meaning.
+    """Every rule as a row: table, name, pattern, meaning, subject (for a participle).
 
     Examples
     --------
     >>> rows = rules_table()
     >>> [r["name"] for r in rows if r["table"] == "verbs"][:3]
-    ['affirm', 'reverse', 'vacate']
+    ['affirm', 'uphold', 'reverse']
     """
     rows = []
     for table, rules in (("verbs", VERBS), ("sections", SECTIONS), ("blockers", BLOCKERS)):
@@ -211,6 +296,7 @@ def rules_table() -> list[dict[str, str]]:
                     "name": rule.name,
                     "pattern": rule.pattern.pattern,
                     "meaning": rule.meaning,
+                    "subject": rule.subject.pattern if rule.subject is not None else "",
                 }
             )
     return rows

@@ -94,15 +94,10 @@ def _code_batches(text_column: str, id_column: str, court_column: str | None) ->
     def code(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         import pandas as pd
 
-        from toolkit.text.batch import CODED_COLUMNS, code_records
+        from toolkit.text.batch import CODED_COLUMNS, code_records, frame_records
 
         for frame in frames:
-            courts = frame[court_column].tolist() if court_column else [None] * len(frame)
-            texts = frame[text_column].tolist()
-            records = [
-                (str(i), t if isinstance(t, str) else "", c)
-                for i, t, c in zip(frame[id_column].tolist(), texts, courts, strict=True)
-            ]
+            records = frame_records(frame, text_column, id_column, court_column)
             yield pd.DataFrame(code_records(records), columns=list(CODED_COLUMNS))
 
     return code
