@@ -849,6 +849,10 @@ def _to_html(executed: Path, target: Path, summary: Mapping[str, Any], error: st
             "error is shown below.</div>"
         )
         body = body.replace("<main>", "<main>" + banner, 1)
+    # the libraries (Vega, DataTables) once per dataset folder, shared by its reports
+    from toolkit.presentation import share_static
+
+    body = share_static(body, target.parent.parent / "_static", "../_static")
     write_atomic(target, body)
 
 
