@@ -649,7 +649,7 @@ def describe_extremes(
     if not text:
         text.append(f"Every row sits at {ref}.")
     if left_out:
-        text.append(f"({left_out:,} with fewer cases than the minimum are left out.)")
+        text.append(f"(Left out: {left_out:,} with fewer cases than the minimum.)")
     return " ".join(text)
 
 
