@@ -144,6 +144,22 @@ def _plain(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _keep(table: pd.DataFrame, columns: Sequence[str | None]) -> pd.DataFrame:
+    """Only the columns a chart draws or shows, numbers to 6 decimals: a light page.
+
+    A chart carries its data in the page; every other column would only add weight.
+    """
+    keep = [c for c in dict.fromkeys(columns) if c is not None and c in table.columns]
+    out = table[keep].copy()
+    for col in keep:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(6)
+    return out
+
+
+_RATE_TIPS = ("n", "n_reversed", "rate", "ci_low", "ci_high")
+
+
 def _rule_text(table: pd.DataFrame) -> str:
     rules = sorted(set(table["rule"].dropna().astype(str))) if "rule" in table else []
     return f"rule: {', '.join(rules)}" if rules else ""
@@ -204,7 +220,7 @@ def chart_rates(
         if by in COURT_COLUMNS
         else alt.EncodingSortField("rate", order="descending")
     )
-    base = alt.Chart(table).encode(
+    base = alt.Chart(_keep(table, [by, *_RATE_TIPS, "sample"])).encode(
         y=alt.Y(f"{by}:N", sort=order, title=by.replace("_", " ")),
     )
     intervals = base.mark_rule(strokeWidth=2, color="#1f5a96").encode(
@@ -280,7 +296,7 @@ def chart_heatmap(rates: pd.DataFrame, x: str, y: str, title: str | None = None)
     step_x = int(min(120, max(48, 9 * longest + 16, 7 * label + 12)))
     top = float(table["rate"].max()) if table["rate"].notna().any() else 0.0
     dark = 0.55 * top if top > 0 else 1.0
-    base = alt.Chart(table).encode(
+    base = alt.Chart(_keep(table, [x, y, *_RATE_TIPS])).encode(
         x=alt.X(
             f"{x}:N",
             title=x.replace("_", " "),
@@ -354,7 +370,7 @@ def chart_funnel(
             )
     lim = pd.concat(limits, ignore_index=True)
     lines = (
-        alt.Chart(lim)
+        alt.Chart(_keep(lim, ["n", "limit", "band", "side"]))
         .mark_line(strokeDash=[4, 3])
         .encode(
             x=alt.X(
@@ -372,7 +388,7 @@ def chart_funnel(
     center = alt.Chart(pd.DataFrame({"rate": [p]})).mark_rule(color="#444").encode(y="rate:Q")
     extra = [c for c in ("party", "court") if c in table.columns]
     points = (
-        alt.Chart(table)
+        alt.Chart(_keep(table, ["judge_id", "n", "n_reversed", "raw_rate", *extra]))
         .mark_point(filled=True, opacity=0.7, color="#1f5a96")
         .encode(
             x="n:Q",
@@ -418,7 +434,8 @@ def chart_judge_effects(judges: pd.DataFrame, title: str | None = None) -> Any:
     table = _plain(judges)
     table["sample"] = np.where(table["small_n"], "fewer than min_n cases", "enough cases")
     method = ", ".join(sorted(set(table["method"].astype(str)))) if "method" in table else ""
-    base = alt.Chart(table).encode(
+    used = ["judge_id", "n", "raw_rate", "estimate", "ci_low", "ci_high", "sample", "rule"]
+    base = alt.Chart(_keep(table, used)).encode(
         y=alt.Y(
             "judge_id:N",
             sort=alt.EncodingSortField("estimate", order="ascending"),
@@ -485,7 +502,8 @@ def chart_trend(trend: pd.DataFrame, by: str | None = None, title: str | None = 
         if by
         else {}
     )
-    base = alt.Chart(table).encode(
+    used = [by, "year", *_RATE_TIPS, "fitted", "fitted_low", "fitted_high"]
+    base = alt.Chart(_keep(table, used)).encode(
         x=alt.X("year:O", title="Year of decision", axis=alt.Axis(labelAngle=0)),
     )
     band = base.mark_area(opacity=0.2).encode(
@@ -574,7 +592,8 @@ def chart_durations(result: Any, title: str | None = None, points: int = 150) ->
         color = {
             "color": alt.Color("group:N", title=group.replace("_", " "), sort=order, scale=scale)
         }
-    base = alt.Chart(table).encode(
+    used = ["days", "pending", "ci_low", "ci_high", *by, "group" if by else None]
+    base = alt.Chart(_keep(table, used)).encode(
         x=alt.X("days:Q", title=f"Days from {result.start} to {result.end}")
     )
     band = base.mark_area(opacity=0.15, interpolate="step-after").encode(
@@ -864,6 +883,7 @@ def chart_estimates(
         else np.full(len(data), "enough cases")
     )
     data["sample"] = sample
+    data = _keep(data, [by, estimate, low, high, "n", "sample"])
     base = alt.Chart(data).encode(y=alt.Y(f"{by}:N", sort=order, title=by.replace("_", " ")))
     bars = base.mark_rule(strokeWidth=2, color="#1f5a96").encode(
         x=alt.X(f"{low}:Q", axis=axis, title=axis_title), x2=f"{high}:Q", tooltip=tips
