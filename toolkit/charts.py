@@ -712,7 +712,9 @@ def chart_rule_sensitivity(
             subtitle="the same cases counted under each reversal rule",
         ),
         description="Reversal rates under each reversal rule, side by side per group.",
-        height=alt.Step(10),
+        height=alt.Step(max(30, 14 * table["rule"].nunique())),
+        width=PAGE_WIDTH - 160,
+        usermeta=FULL_WIDTH,
     )
 
 

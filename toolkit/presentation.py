@@ -136,6 +136,8 @@ _P_VALUES = {"p_value", "p_adjusted"}
 def _label(column: str) -> str:
     if column in COLUMN_LABELS:
         return COLUMN_LABELS[column]
+    if any(ch.isdigit() for ch in str(column)) or str(column) in ("cadc", "cafc", "scotus"):
+        return str(column)  # a court's code (a coverage column) reads as it is
     text = str(column).replace("_", " ")
     return text[:1].upper() + text[1:]
 
