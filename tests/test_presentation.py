@@ -196,3 +196,20 @@ def test_odds_ratio_chart_leaves_out_the_intercept_and_bounds_separated_terms():
     assert spec["layer"][1]["encoding"]["x"]["scale"]["type"] == "log"
     assert json.dumps(spec).count("Intercept") == 0
     assert re.search(r"1 = no difference", spec["layer"][1]["encoding"]["x"]["title"])
+
+
+def test_log_odds_intervals_are_not_percentages():
+    frame = pd.DataFrame(
+        {
+            "judge_id": ["J1"],
+            "estimate": [0.1],
+            "ci_low": [0.05],
+            "ci_high": [0.2],
+            "effect": [-0.5],
+            "effect_low": [-1.25],
+            "effect_high": [0.25],
+        }
+    )
+    shown, _, _ = readable_table(frame)
+    assert shown.iloc[0].tolist() == ["J1", "10.0%", "5.0% to 20.0%", "-0.5", "-1.25 to 0.25"]
+    assert list(shown.columns)[-1] == "Effect (log-odds), 95% interval"

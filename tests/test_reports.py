@@ -235,7 +235,7 @@ def test_reports_render_in_a_real_browser(built, tmp_path):
     )
     static = out / "demo" / "_static"
     shared = sum(f.stat().st_size for f in static.iterdir())
-    assert {f.name.split("-")[0] for f in static.iterdir()} == {"vega", "itables"}
+    assert {f.name.split("-")[0] for f in static.iterdir()} == {"vega", "itables", "lab"}
     assert all(m["bytes"] < PAGE_BUDGET for m in measured.values()) and shared > PAGE_BUDGET
 
 

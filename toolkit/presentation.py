@@ -266,10 +266,10 @@ def readable_table(
                 continue  # drawn with its lower bound
             if of in POINTS or of.startswith("diff_"):
                 base = _points
-            elif of in PERCENT or _bounds_are_rates(source, low, high):
+            elif of in PERCENT or (low == "ci_low" and _bounds_are_rates(source, low, high)):
                 base = _percent
             else:
-                base = _number
+                base = _number  # e.g. an effect in log-odds
             out[header.format(level=_level_text(level))] = [
                 "" if _is_missing(lo) and _is_missing(hi) else f"{base(lo)} to {base(hi)}"
                 for lo, hi in zip(source[low], source[high], strict=True)
