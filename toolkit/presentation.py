@@ -59,6 +59,9 @@ COLUMN_LABELS: dict[str, str] = {
     "n_cases": "Cases",
     "n_judges": "Judges",
     "n_pending": "Pending",
+    "n_decided": "Decided",
+    "q25": "First quartile",
+    "q75": "Third quartile",
     "n_groups": "Groups",
     "df": "Degrees of freedom",
     # rates and estimates
@@ -337,7 +340,9 @@ def _number(value: Any) -> str:
     number = float(value)
     if number.is_integer() and abs(number) < 1e15:
         return f"{int(number):,}"
-    return f"{number:,.3g}" if abs(number) < 1 else f"{number:,.2f}"
+    if abs(number) < 1:
+        return f"{number:,.3g}"
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
 _TABLE_CSS = (
