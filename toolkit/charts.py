@@ -145,7 +145,7 @@ def _plain(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _keep(table: pd.DataFrame, columns: Sequence[str | None]) -> pd.DataFrame:
-    """Only the columns a chart draws or shows, numbers to 4 decimals: a light page.
+    """Only the columns a chart draws or shows, numbers to 6 decimals: a light page.
 
     A chart carries its data in the page; every other column would only add weight.
     """
@@ -153,7 +153,7 @@ def _keep(table: pd.DataFrame, columns: Sequence[str | None]) -> pd.DataFrame:
     out = table[keep].copy()
     for col in keep:
         if pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(4)  # a hundredth of a percentage point
+            out[col] = out[col].round(6)
     return out
 
 
