@@ -36,6 +36,9 @@ __all__ = [
     "chart_rates",
     "chart_rule_sensitivity",
     "chart_trend",
+    "chart_confusion",
+    "chart_estimates",
+    "chart_odds_ratios",
     "code_disposition",
     "code_dispositions",
     "cohen_kappa",
@@ -115,6 +118,9 @@ _LAZY = {
     "chart_trend": "toolkit.charts",
     "chart_panels": "toolkit.charts",
     "chart_rule_sensitivity": "toolkit.charts",
+    "chart_confusion": "toolkit.charts",
+    "chart_estimates": "toolkit.charts",
+    "chart_odds_ratios": "toolkit.charts",
     "save_chart": "toolkit.charts",
     "draft_mapping": "toolkit.drafting",
     "read_mapping": "toolkit.mapping",
@@ -130,10 +136,13 @@ _LAZY = {
 if TYPE_CHECKING:
     from toolkit.assignment import panel_draw
     from toolkit.charts import (
+        chart_confusion,
         chart_durations,
+        chart_estimates,
         chart_funnel,
         chart_heatmap,
         chart_judge_effects,
+        chart_odds_ratios,
         chart_panels,
         chart_rates,
         chart_rule_sensitivity,

@@ -20,14 +20,18 @@ from toolkit.rates import RATE_COLUMNS
 from toolkit.results import COMPOSITIONS
 
 __all__ = [
+    "chart_confusion",
     "chart_durations",
+    "chart_estimates",
     "chart_funnel",
     "chart_heatmap",
     "chart_judge_effects",
+    "chart_odds_ratios",
     "chart_panels",
     "chart_rates",
     "chart_rule_sensitivity",
     "chart_trend",
+    "natural_order",
     "save_chart",
     "use_theme",
 ]
@@ -70,6 +74,53 @@ def use_theme() -> None:
     alt.theme.enable(THEME)
 
 
+COURT_COLUMNS = ("circuit", "court", "lower_court")
+"""Columns holding courts: drawn in the courts' natural order (ca1, ca2, ..., ca11, cadc, cafc)."""
+
+FULL_WIDTH = {"appellate": {"full_width": True}}
+"""``usermeta`` of a chart that fills the page's width in a report (PNG/SVG keep its width)."""
+
+PAGE_WIDTH = 760
+"""Width of a full-width chart's PNG and SVG copies, in pixels."""
+
+
+def _natural_key(value: str) -> tuple[Any, ...]:
+    import re
+
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"(\d+)", value)
+        if part
+    )
+
+
+def natural_order(values: Any) -> list[str]:
+    """Distinct values in reading order: courts as the schema lists them, the rest naturally.
+
+    Examples
+    --------
+    >>> natural_order(["ca10", "cafc", "ca2", "ca1", "cadc", "ca11"])
+    ['ca1', 'ca2', 'ca10', 'ca11', 'cadc', 'cafc']
+    >>> natural_order(["item10", "item9"])
+    ['item9', 'item10']
+    """
+    from toolkit.schema import CIRCUITS
+
+    present = [str(v) for v in pd.unique(pd.Series(list(values), dtype="object").dropna())]
+    courts = [c for c in ("scotus", *CIRCUITS) if c in present]
+    rest = sorted((v for v in present if v not in courts), key=_natural_key)
+    return [*courts, *rest]
+
+
+def _sort_for(table: pd.DataFrame, column: str) -> Any:
+    """An Altair sort for a column: the natural order of courts, else Altair's default."""
+    import altair as alt
+
+    if column in COURT_COLUMNS and column in table.columns:
+        return natural_order(table[column])
+    return alt.Undefined
+
+
 def _group_columns(table: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]:
     return [
         c
@@ -92,6 +143,22 @@ def _plain(table: pd.DataFrame) -> pd.DataFrame:
         elif str(dtype) == "boolean":
             out[col] = out[col].astype("object").where(out[col].notna(), None)
     return out
+
+
+def _keep(table: pd.DataFrame, columns: Sequence[str | None]) -> pd.DataFrame:
+    """Only the columns a chart draws or shows, numbers to 6 decimals: a light page.
+
+    A chart carries its data in the page; every other column would only add weight.
+    """
+    keep = [c for c in dict.fromkeys(columns) if c is not None and c in table.columns]
+    out = table[keep].copy()
+    for col in keep:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(6)
+    return out
+
+
+_RATE_TIPS = ("n", "n_reversed", "rate", "ci_low", "ci_high")
 
 
 def _rule_text(table: pd.DataFrame) -> str:
@@ -149,12 +216,13 @@ def chart_rates(
     table["sample"] = np.where(table["small_n"], "fewer than min_n cases", "enough cases")
     pooled = overall if overall is not None else table["n_reversed"].sum() / table["n"].sum()
     rule_text = _rule_text(table)
-    base = alt.Chart(table).encode(
-        y=alt.Y(
-            f"{by}:N",
-            sort=alt.EncodingSortField("rate", order="descending"),
-            title=by.replace("_", " "),
-        ),
+    order = (
+        natural_order(table[by])
+        if by in COURT_COLUMNS
+        else alt.EncodingSortField("rate", order="descending")
+    )
+    base = alt.Chart(_keep(table, [by, *_RATE_TIPS, "sample"])).encode(
+        y=alt.Y(f"{by}:N", sort=order, title=by.replace("_", " ")),
     )
     intervals = base.mark_rule(strokeWidth=2, color="#1f5a96").encode(
         x=alt.X(
@@ -190,9 +258,12 @@ def chart_rates(
             title or f"Reversal rate by {by.replace('_', ' ')}",
             subtitle=f"{level:.0%} intervals; dashed line: overall rate {pooled:.1%}; {rule_text}",
         ),
-        description=f"Reversal rate by {by} with {level:.0%} confidence intervals, sorted by "
-        "rate; open circles mark groups with fewer cases than the minimum.",
+        description=f"Reversal rate by {by} with {level:.0%} confidence intervals"
+        + (" in the courts' order" if by in COURT_COLUMNS else ", sorted by rate")
+        + "; open circles mark groups with fewer cases than the minimum.",
         height=alt.Step(22),
+        width=PAGE_WIDTH,
+        usermeta=FULL_WIDTH,
     )
 
 
@@ -219,21 +290,33 @@ def chart_heatmap(rates: pd.DataFrame, x: str, y: str, title: str | None = None)
     use_theme()
     table = _plain(rates)
     rule_text = _rule_text(table)
-    base = alt.Chart(table).encode(
-        x=alt.X(f"{x}:N", title=x.replace("_", " ")),
-        y=alt.Y(f"{y}:N", title=y.replace("_", " ")),
+    columns = natural_order(table[x])
+    # a cell wide enough for its longest count ("1,249") and its column's label
+    longest = max([len(f"{int(v):,}") for v in table["n"].dropna()] + [1])
+    label = max([len(str(v)) for v in columns] + [1])
+    step_x = int(min(120, max(48, 9 * longest + 16, 7 * label + 12)))
+    top = float(table["rate"].max()) if table["rate"].notna().any() else 0.0
+    dark = 0.55 * top if top > 0 else 1.0
+    base = alt.Chart(_keep(table, [x, y, *_RATE_TIPS])).encode(
+        x=alt.X(
+            f"{x}:N",
+            title=x.replace("_", " "),
+            sort=columns,
+            axis=alt.Axis(labelAngle=0, orient="top", labelLimit=step_x),
+        ),
+        y=alt.Y(f"{y}:N", title=y.replace("_", " "), sort=natural_order(table[y])),
     )
-    cells = base.mark_rect().encode(
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
             "rate:Q",
-            scale=alt.Scale(scheme="blues"),
+            scale=alt.Scale(scheme="blues", domainMin=0),
             legend=alt.Legend(format="%", title="Reversal rate"),
         ),
         tooltip=_tooltip([x, y]),
     )
-    labels = base.mark_text(fontSize=10).encode(
-        text=alt.Text("n:Q"),
-        color=alt.condition("datum.rate > 0.5 * 0.4", alt.value("white"), alt.value("#222")),
+    labels = base.mark_text(fontSize=12).encode(
+        text=alt.Text("n:Q", format=",d"),
+        color=alt.condition(f"datum.rate > {dark:.6f}", alt.value("white"), alt.value("#222")),
     )
     return alt.layer(cells, labels).properties(
         title=alt.Title(
@@ -242,6 +325,8 @@ def chart_heatmap(rates: pd.DataFrame, x: str, y: str, title: str | None = None)
         ),
         description=f"Heatmap of reversal rates by {y} and {x}; each cell shows the number "
         "of cases, the tooltip the rate and its interval.",
+        width=alt.Step(step_x),
+        height=alt.Step(30),
     )
 
 
@@ -286,7 +371,7 @@ def chart_funnel(
             )
     lim = pd.concat(limits, ignore_index=True)
     lines = (
-        alt.Chart(lim)
+        alt.Chart(_keep(lim, ["n", "limit", "band", "side"]))
         .mark_line(strokeDash=[4, 3])
         .encode(
             x=alt.X(
@@ -304,7 +389,7 @@ def chart_funnel(
     center = alt.Chart(pd.DataFrame({"rate": [p]})).mark_rule(color="#444").encode(y="rate:Q")
     extra = [c for c in ("party", "court") if c in table.columns]
     points = (
-        alt.Chart(table)
+        alt.Chart(_keep(table, ["judge_id", "n", "n_reversed", "raw_rate", *extra]))
         .mark_point(filled=True, opacity=0.7, color="#1f5a96")
         .encode(
             x="n:Q",
@@ -327,6 +412,9 @@ def chart_funnel(
         description="Each point is a judge: raw reversal rate against number of cases; "
         "points outside the dashed funnel differ from the overall rate by more "
         "than chance alone would make likely.",
+        width=PAGE_WIDTH,
+        height=380,
+        usermeta=FULL_WIDTH,
     )
 
 
@@ -347,7 +435,8 @@ def chart_judge_effects(judges: pd.DataFrame, title: str | None = None) -> Any:
     table = _plain(judges)
     table["sample"] = np.where(table["small_n"], "fewer than min_n cases", "enough cases")
     method = ", ".join(sorted(set(table["method"].astype(str)))) if "method" in table else ""
-    base = alt.Chart(table).encode(
+    used = ["judge_id", "n", "raw_rate", "estimate", "ci_low", "ci_high", "sample", "rule"]
+    base = alt.Chart(_keep(table, used)).encode(
         y=alt.Y(
             "judge_id:N",
             sort=alt.EncodingSortField("estimate", order="ascending"),
@@ -409,8 +498,13 @@ def chart_trend(trend: pd.DataFrame, by: str | None = None, title: str | None = 
 
     use_theme()
     table = _plain(trend)
-    color = {"color": alt.Color(f"{by}:N", title=by.replace("_", " "))} if by else {}
-    base = alt.Chart(table).encode(
+    color = (
+        {"color": alt.Color(f"{by}:N", title=by.replace("_", " "), sort=_sort_for(table, by))}
+        if by
+        else {}
+    )
+    used = [by, "year", *_RATE_TIPS, "fitted", "fitted_low", "fitted_high"]
+    base = alt.Chart(_keep(table, used)).encode(
         x=alt.X("year:O", title="Year of decision", axis=alt.Axis(labelAngle=0)),
     )
     band = base.mark_area(opacity=0.2).encode(
@@ -437,7 +531,8 @@ def chart_trend(trend: pd.DataFrame, by: str | None = None, title: str | None = 
         ),
         description="Yearly reversal rates with confidence intervals and a smoothed logistic "
         "trend with its confidence band.",
-        width=520,
+        width=PAGE_WIDTH - 120 if by else PAGE_WIDTH,
+        usermeta=FULL_WIDTH,
     )
 
 
@@ -489,12 +584,17 @@ def chart_durations(result: Any, title: str | None = None, points: int = 150) ->
         table["group"] = table[by].astype("str").agg(" ".join, axis=1)
     color = {}
     if by:
-        order = list(pd.unique(table["group"]))
+        order = (
+            natural_order(table["group"])
+            if len(by) == 1 and by[0] in COURT_COLUMNS
+            else list(pd.unique(table["group"]))
+        )
         scale = alt.Scale(scheme="tableau20") if len(order) > 8 else alt.Undefined
         color = {
             "color": alt.Color("group:N", title=group.replace("_", " "), sort=order, scale=scale)
         }
-    base = alt.Chart(table).encode(
+    used = ["days", "pending", "ci_low", "ci_high", *by, "group" if by else None]
+    base = alt.Chart(_keep(table, used)).encode(
         x=alt.X("days:Q", title=f"Days from {result.start} to {result.end}")
     )
     band = base.mark_area(opacity=0.15, interpolate="step-after").encode(
@@ -520,7 +620,8 @@ def chart_durations(result: Any, title: str | None = None, points: int = 150) ->
         ),
         description=f"Kaplan-Meier curves of the share of cases not yet {result.end}, by days "
         f"since {result.start}, with pointwise confidence bands.",
-        width=520,
+        width=PAGE_WIDTH - 120,
+        usermeta=FULL_WIDTH,
     )
 
 
@@ -593,7 +694,7 @@ def chart_rule_sensitivity(
         table["group"] = "all cases"
         by = "group"
     base = alt.Chart(table).encode(
-        y=alt.Y(f"{by}:N", title=by.replace("_", " ")),
+        y=alt.Y(f"{by}:N", title=by.replace("_", " "), sort=_sort_for(table, by)),
         yOffset=alt.YOffset("rule:N"),
         color=alt.Color("rule:N", title="Reversal rule"),
     )
@@ -612,7 +713,287 @@ def chart_rule_sensitivity(
             subtitle="the same cases counted under each reversal rule",
         ),
         description="Reversal rates under each reversal rule, side by side per group.",
-        height=alt.Step(10),
+        height=alt.Step(max(30, 14 * table["rule"].nunique())),
+        width=PAGE_WIDTH - 160,
+        usermeta=FULL_WIDTH,
+    )
+
+
+def _term_label(term: str) -> str:
+    """``C(circuit)[T.ca2]`` -> ``circuit: ca2``; other terms unchanged."""
+    import re
+
+    found = re.fullmatch(r"C\((\w+)[^)]*\)\[T\.(.+)\]", term)
+    return f"{found.group(1).replace('_', ' ')}: {found.group(2)}" if found else term
+
+
+def chart_odds_ratios(
+    coefficients: pd.DataFrame, title: str | None = None, bound: float = 1e4
+) -> Any:
+    """Odds ratios with their intervals on a log axis, one row per model term.
+
+    The intercept is left out; a ratio or bound beyond ``bound`` (or below ``1 / bound``),
+    as separated data give, is drawn at the edge and its tooltip says "beyond".
+
+    Parameters
+    ----------
+    coefficients
+        A model's coefficient table (``term``, ``odds_ratio``, ``or_low``, ``or_high``,
+        ``p_value``), e.g. :attr:`toolkit.models.ReversalModel.table`.
+    title
+        Chart title.
+    bound
+        Largest ratio drawn as itself.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"term": ["Intercept", "C(circuit)[T.ca2]", "year"],
+    ...                   "odds_ratio": [0.1, 2.0, 0.9], "or_low": [0.05, 1.2, 0.8],
+    ...                   "or_high": [0.2, 3.3, 1.01], "p_value": [0.0, 0.01, 0.08]})
+    >>> spec = chart_odds_ratios(t).to_dict()
+    >>> spec["layer"][1]["encoding"]["x"]["scale"]["type"]
+    'log'
+    >>> [row["label"] for row in spec["datasets"][spec["layer"][1]["data"]["name"]]]
+    ['circuit: ca2', 'year']
+    """
+    import altair as alt
+
+    use_theme()
+    table = coefficients[coefficients["term"].astype(str) != "Intercept"].copy()
+    table = table[np.isfinite(table["odds_ratio"].astype(float))]
+    if table.empty:
+        raise ToolkitError("no coefficient to draw: the model has only an intercept")
+    table["label"] = table["term"].astype(str).map(_term_label)
+    for col in ("odds_ratio", "or_low", "or_high"):
+        values = table[col].astype(float)
+        table[f"{col}_shown"] = values.clip(1 / bound, bound).fillna(
+            1 / bound if col == "or_low" else bound
+        )
+        table[f"{col}_text"] = [
+            "n/a"
+            if v != v
+            else (
+                f"beyond {bound:,.0f}"
+                if v > bound
+                else f"below 1/{bound:,.0f}"
+                if v < 1 / bound
+                else f"{v:.3g}"
+            )
+            for v in values
+        ]
+    table["significance"] = np.where(
+        table["p_value"].astype(float) < 0.05, "p < 0.05", "p >= 0.05 (or not computed)"
+    )
+    table = _plain(table[[c for c in table.columns if c != "term"] + ["term"]])
+    order = list(table["label"])
+    tips = [
+        alt.Tooltip("label:N", title="term"),
+        alt.Tooltip("odds_ratio_text:N", title="odds ratio"),
+        alt.Tooltip("or_low_text:N", title="interval from"),
+        alt.Tooltip("or_high_text:N", title="interval to"),
+        alt.Tooltip("p_value:Q", format=".3f", title="p-value"),
+    ]
+    low, high = float(table["or_low_shown"].min()), float(table["or_high_shown"].max())
+    domain = [min(low, 1.0) / 1.2, max(high, 1.0) * 1.2]
+    x = alt.X(
+        "or_low_shown:Q",
+        scale=alt.Scale(type="log", domain=domain, nice=False),
+        title="Odds ratio of reversal (log scale; 1 = no difference)",
+    )
+    base = alt.Chart(table).encode(y=alt.Y("label:N", sort=order, title=None))
+    one = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color="#888", strokeDash=[4, 4])
+    bars = base.mark_rule(strokeWidth=2, color="#1f5a96").encode(
+        x=x, x2="or_high_shown:Q", tooltip=tips
+    )
+    points = base.mark_point(size=60, filled=True).encode(
+        x="odds_ratio_shown:Q",
+        color=alt.Color(
+            "significance:N",
+            title="Term",
+            scale=alt.Scale(
+                domain=["p < 0.05", "p >= 0.05 (or not computed)"], range=["#1f5a96", "#8d96a3"]
+            ),
+        ),
+        tooltip=tips,
+    )
+    return alt.layer(one.encode(x="one:Q"), bars, points).properties(
+        title=alt.Title(
+            title or "Odds ratios of reversal, with their intervals",
+            subtitle="each term against its reference level, the others held fixed; "
+            "dashed line: no difference",
+        ),
+        description="Odds ratios of the regression's terms with their confidence intervals "
+        "on a log axis.",
+        width=PAGE_WIDTH - 160,
+        height=alt.Step(20),
+        usermeta=FULL_WIDTH,
+    )
+
+
+def chart_estimates(
+    table: pd.DataFrame,
+    by: str,
+    estimate: str,
+    low: str,
+    high: str,
+    title: str,
+    axis_title: str,
+    percent: bool = True,
+    reference: float | None = None,
+    subtitle: str | None = None,
+) -> Any:
+    """Point and interval per row for any estimate (a share, a difference), groups in order.
+
+    Courts are drawn in their natural order, other groups in the table's order; rows marked
+    ``small_n`` are drawn as open circles. ``reference`` draws a dashed line (e.g. 0 for a
+    difference).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"circuit": ["ca10", "ca2"], "d": [0.1, 0.2], "lo": [0.05, 0.1],
+    ...                   "hi": [0.2, 0.3]})
+    >>> spec = chart_estimates(t, "circuit", "d", "lo", "hi", "Share", "share").to_dict()
+    >>> spec["layer"][0]["encoding"]["y"]["sort"]
+    ['ca2', 'ca10']
+    >>> chart_estimates(t, "circuit", "d", "lo", "hi", "Share", "share", reference=0).to_dict()[
+    ...     "layer"][0]["mark"]["type"]
+    'rule'
+
+    """
+    import altair as alt
+
+    use_theme()
+    data = _plain(table)
+    data[by] = data[by].astype("str")
+    order = natural_order(data[by]) if by in COURT_COLUMNS else list(data[by])
+    fmt = RATE_FORMAT if percent else ".3g"
+    tips = [
+        alt.Tooltip(f"{by}:N", title=by.replace("_", " ")),
+        alt.Tooltip(f"{estimate}:Q", format=fmt, title="estimate"),
+        alt.Tooltip(f"{low}:Q", format=fmt, title="interval from"),
+        alt.Tooltip(f"{high}:Q", format=fmt, title="interval to"),
+    ]
+    if "n" in data.columns:
+        tips.append(alt.Tooltip("n:Q", title="cases"))
+    axis = alt.Axis(format="%") if percent else alt.Axis()
+    sample = (
+        np.where(
+            data["small_n"].fillna(False).astype(bool), "fewer than min_n cases", "enough cases"
+        )
+        if "small_n" in data.columns
+        else np.full(len(data), "enough cases")
+    )
+    data["sample"] = sample
+    data = _keep(data, [by, estimate, low, high, "n", "sample"])
+    base = alt.Chart(data).encode(y=alt.Y(f"{by}:N", sort=order, title=by.replace("_", " ")))
+    bars = base.mark_rule(strokeWidth=2, color="#1f5a96").encode(
+        x=alt.X(f"{low}:Q", axis=axis, title=axis_title), x2=f"{high}:Q", tooltip=tips
+    )
+    points = base.mark_point(size=70, color="#1f5a96").encode(
+        x=f"{estimate}:Q",
+        fill=alt.Fill(
+            "sample:N",
+            scale=alt.Scale(
+                domain=["enough cases", "fewer than min_n cases"], range=["#1f5a96", "white"]
+            ),
+            title="Sample size",
+        ),
+        tooltip=tips,
+    )
+    layers = [bars, points]
+    if reference is not None:
+        line = alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(
+            color="#888", strokeDash=[4, 4]
+        )
+        layers.insert(0, line.encode(x="reference:Q"))
+    return alt.layer(*layers).properties(
+        title=alt.Title(title, subtitle=subtitle or alt.Undefined),
+        description=f"{title}: estimate and interval per {by.replace('_', ' ')}.",
+        width=PAGE_WIDTH,
+        height=alt.Step(22),
+        usermeta=FULL_WIDTH,
+    )
+
+
+def chart_confusion(confusion: pd.DataFrame, title: str | None = None) -> Any:
+    """A confusion matrix as a grid: hand codes down, machine codes across, counts in cells.
+
+    Cells on the diagonal (agreement) are blue, the others (disagreement) red, darker with
+    more cases.
+
+    Parameters
+    ----------
+    confusion
+        Hand codes (rows) by machine codes (columns), counts; e.g.
+        :attr:`toolkit.text.validate.CodingValidation.confusion`.
+    title
+        Chart title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame([[8, 1], [2, 5]], index=["upheld", "disturbed"],
+    ...                  columns=["upheld", "disturbed"])
+    >>> spec = chart_confusion(m).to_dict()
+    >>> sorted(r["count"] for r in spec["datasets"][spec["data"]["name"]])
+    [1, 2, 5, 8]
+    """
+    import altair as alt
+
+    use_theme()
+    rows = [str(r) for r in confusion.index]
+    cols = [str(c) for c in confusion.columns]
+    cells = pd.DataFrame(
+        [
+            {
+                "hand": r,
+                "machine": c,
+                "count": int(confusion.iloc[i, j]),
+                "agree": "agree" if r == c else "disagree",
+            }
+            for i, r in enumerate(rows)
+            for j, c in enumerate(cols)
+        ]
+    )
+    top = max(1, int(cells["count"].max()))
+    cells["shade"] = cells["count"] / top
+    cells["label_color"] = np.where(cells["shade"] > 0.55, "white", "#222")
+    step = int(max(56, 8 * max(len(x) for x in rows + cols) + 12))
+    base = alt.Chart(cells).encode(
+        x=alt.X(
+            "machine:N",
+            sort=cols,
+            title="Machine code",
+            axis=alt.Axis(labelAngle=0, orient="top", labelLimit=step),
+        ),
+        y=alt.Y("hand:N", sort=rows, title="Hand code"),
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "agree:N",
+            scale=alt.Scale(domain=["agree", "disagree"], range=["#1f5a96", "#d1495b"]),
+            title="Codes",
+        ),
+        opacity=alt.Opacity(
+            "shade:Q", scale=alt.Scale(domain=[0, 1], range=[0.08, 1]), legend=None
+        ),
+        tooltip=["hand:N", "machine:N", "count:Q"],
+    )
+    text = base.mark_text(fontSize=12).encode(
+        text=alt.Text("count:Q", format=",d"),
+        color=alt.Color("label_color:N", scale=None),
+    )
+    return alt.layer(rect, text).properties(
+        title=alt.Title(
+            title or "Hand codes against machine codes",
+            subtitle="number of opinions in each cell; the diagonal is agreement",
+        ),
+        description="Confusion matrix of hand codes (rows) against machine codes (columns), "
+        "with the number of opinions in each cell.",
+        width=alt.Step(step),
+        height=alt.Step(32),
     )
 
 

@@ -24,7 +24,6 @@ here, so ``from toolkit.notebook import describe_rates`` keeps working.
 
 from __future__ import annotations
 
-import html
 import json
 import time
 import uuid
@@ -47,7 +46,6 @@ from toolkit.prose import (
     format_model,
     model_diagnostics,
 )
-from toolkit.results import PERCENT_COLUMNS
 from toolkit.sources import data_fingerprint
 
 __all__ = [
@@ -249,41 +247,26 @@ class Report:
         self.md("\n\n".join(lines))
 
     def table(self, name: str, frame: Any, caption: str | None = None, display: Any = None) -> None:
-        """Write ``tables/<name>.csv`` and show the table (rates as percentages).
+        """Write ``tables/<name>.csv`` and show the table for reading.
+
+        The CSV holds ``frame``'s tidy columns unchanged. The page shows labelled columns,
+        rates as percentages, each interval as one column, constant columns (rule, interval
+        method, model) in the caption and small-sample rows marked (see
+        :func:`toolkit.presentation.readable_table`); above 25 rows the table is paged,
+        sortable and searchable, with a link to the CSV.
 
         ``display``: a frame already formatted for reading (e.g. :func:`format_model`), shown
         instead of ``frame``; the CSV always holds ``frame``'s numbers.
         """
-        import pandas as pd
+        from toolkit.presentation import display_bundle
 
         folder = self.out / "tables"
         folder.mkdir(parents=True, exist_ok=True)
         spreadsheet_safe(frame).to_csv(folder / f"{name}.csv", index=False)
         self.tables.append(name)
-        if display is not None:
-            title = f"<p><b>{html.escape(caption or name.replace('_', ' '))}</b></p>"
-            self._display(
-                {
-                    "text/html": title + display.to_html(index=False, na_rep=""),
-                    "text/plain": display.to_string(index=False),
-                }
-            )
-            return
-        shown = frame.copy()
-        for col in shown.columns:
-            if col in PERCENT_COLUMNS or col.startswith("diff_"):
-                shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
-            elif col in ("p_value", "p_adjusted"):
-                shown[col] = shown[col].map(
-                    lambda v: "" if pd.isna(v) else "<0.001" if v < 0.001 else f"{v:.3f}"
-                )
-        title = f"<p><b>{html.escape(caption or name.replace('_', ' '))}</b></p>"
-        self._display(
-            {
-                "text/html": title + shown.to_html(index=False, na_rep=""),
-                "text/plain": shown.to_string(index=False),
-            }
-        )
+        title = caption or name.replace("_", " ")
+        bundle = display_bundle(name, frame, title, display=display, csv=f"tables/{name}.csv")
+        self._display(dict(bundle))
 
     def figure(self, name: str, chart: Any) -> None:
         """Write ``figures/<name>.png`` and ``.svg`` and show the chart, interactive offline."""
@@ -291,10 +274,11 @@ class Report:
 
         save_chart(chart, self.out / "figures" / name, formats=("png", "svg"))
         self.figures.append(name)
+        spec = chart.to_dict()
         self._display(
             {
-                "text/html": _embed(chart.to_dict()),
-                "text/plain": f"[chart: {chart.to_dict().get('description', name)}]",
+                "text/html": _embed(spec),
+                "text/plain": f"[chart: {spec.get('description', name)}]",
             }
         )
 
@@ -428,23 +412,22 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-_BUNDLE_SENT = False
-
-
 def _embed(spec: dict[str, Any]) -> str:
-    """HTML that draws a Vega-Lite spec with the vega-embed bundle, inlined once per kernel."""
-    global _BUNDLE_SENT
-    import vl_convert
+    """HTML that draws a Vega-Lite spec with vega-embed; the library comes once per kernel.
+
+    A chart marked full width (``usermeta: {"appellate": {"full_width": true}}``) fills the
+    page's width in the browser; its PNG and SVG copies keep the chart's own width.
+    """
+    from toolkit.presentation import library_html
 
     div = f"chart-{uuid.uuid4().hex[:12]}"
-    head = ""
-    if not _BUNDLE_SENT:
-        bundle = vl_convert.javascript_bundle()
-        head = f'<script type="text/javascript">{bundle}</script>'
-        _BUNDLE_SENT = True
+    style = ""
+    if (spec.get("usermeta") or {}).get("appellate", {}).get("full_width"):
+        spec = {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+        style = ' style="width:100%"'
     payload = json.dumps(spec).replace("</", "<\\/")
     return (
-        f'{head}<div class="appellate-chart" id="{div}"></div>'
+        f'{library_html("vega")}<div class="appellate-chart" id="{div}"{style}></div>'
         f'<script type="text/javascript">vegaEmbed("#{div}", {payload}, '
         '{"actions": false}).catch(console.error);</script>'
     )

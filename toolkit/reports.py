@@ -839,7 +839,14 @@ def _to_html(executed: Path, target: Path, summary: Mapping[str, Any], error: st
     import nbformat
     from nbconvert import HTMLExporter
 
+    from toolkit.presentation import share_static
+
     nb = nbformat.read(executed, as_version=4)
+    # the libraries (Vega, DataTables) once per dataset folder, shared by its reports and
+    # referenced from the page and the executed notebook alike
+    static, href = target.parent.parent / "_static", "../_static"
+    if _share_outputs(nb, static, href):
+        write_atomic(executed, nbformat.writes(nb) + "\n")
     exporter = HTMLExporter(
         template_name="appellate",
         extra_template_basedirs=[str(Path(__file__).parent / "templates")],
@@ -857,7 +864,24 @@ def _to_html(executed: Path, target: Path, summary: Mapping[str, Any], error: st
             "error is shown below.</div>"
         )
         body = body.replace("<main>", "<main>" + banner, 1)
-    write_atomic(target, body)
+    write_atomic(target, share_static(body, static, href))  # the page template's style sheets
+
+
+def _share_outputs(nb: Any, static: Path, href: str) -> bool:
+    """Move the libraries out of the notebook's HTML outputs; True when one was moved."""
+    from toolkit.presentation import share_static
+
+    changed = False
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            page = data.get("text/html")
+            if isinstance(page, list):
+                page = "".join(page)
+            if isinstance(page, str) and "data-appellate-static" in page:
+                data["text/html"] = share_static(page, static, href)
+                changed = True
+    return changed
 
 
 # ------------------------------------------------------------------ the index page
