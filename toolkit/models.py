@@ -780,13 +780,27 @@ def _beta_binomial_group(
     return est, low, high, float(mu @ w), sd_median, p_value
 
 
-def _judge_cases(data: CaseData, r: Rule) -> pd.DataFrame:
+def _judge_cases(data: CaseData, r: Rule, weighted: bool = False) -> pd.DataFrame:
     if data.votes is None:
         raise ToolkitError("judge effects need the votes table (who sat on each case)")
     cases = flagged_cases(data, r)
     cols = ["case_id", "reversed"] + [
         c for c in ("circuit", "year", "claim_type") if c in cases.columns
     ]
+    if weighted:
+        if "weight" not in cases.columns:
+            raise ToolkitError("weighted=True needs a 'weight' column in the cases")
+        w = pd.to_numeric(cases["weight"], errors="coerce").astype("float64")
+        bad = cases["reversed"].notna() & (w.isna() | ~np.isfinite(w.fillna(0.0)) | (w < 0))
+        if bad.any():
+            ids = ", ".join(map(str, cases.loc[bad, "case_id"].head(5)))
+            raise ToolkitError(
+                f"weighted judge estimates: {int(bad.sum())} counted case(s) have a missing, "
+                f"negative or infinite weight (case_id {ids}"
+                f"{', ...' if bad.sum() > 5 else ''}); expected a finite weight >= 0"
+            )
+        cases = cases.assign(_w=w.fillna(0.0))
+        cols.append("_w")
     return data.votes[["case_id", "judge_id"]].merge(cases[cols], on="case_id", how="inner")
 
 
@@ -800,6 +814,7 @@ def judge_effects(
     min_n: int = 30,
     anonymize: bool = False,
     salt: str = "",
+    weighted: bool = False,
 ) -> pd.DataFrame:
     """Judge-level reversal propensities with shrinkage.
 
@@ -821,11 +836,12 @@ def judge_effects(
         and each judge's posterior is the mixture of Beta(x + a, n - x + b) over it:
         ``estimate`` is its mean, ``ci_low``/``ci_high`` its equal-tailed quantiles.
         ``"mixed"``: a multiple-membership mixed logit, ``logit P(reversed) = X b + sum of
-        the panel judges' random intercepts``, fitted by variational Bayes (statsmodels'
-        ``BinomialBayesMixedGLM``); ``effect`` is the judge's intercept (log-odds) and
-        ``estimate`` the implied probability for an average case. Intervals use the Laplace
-        (joint) posterior covariance at the variational means, because the mean-field
-        variational standard deviations ignore that judges share panels and are too small.
+        the panel judges' random intercepts``, by the Laplace approximation with the fixed
+        effects and the judges' spread integrated out (posterior over a grid of the spread);
+        ``effect`` is the judge's intercept (log-odds) and ``estimate`` the implied
+        probability for an average case. Intervals use the joint posterior covariance of
+        fixed effects and intercepts, so judges sharing panels are not treated as
+        independent.
     rule
         Reversal rule.
     within
@@ -842,6 +858,14 @@ def judge_effects(
         Replace judge ids by stable pseudonyms (:func:`pseudonym`).
     salt
         Salt of the pseudonyms; a private salt keeps them from being matched to ids.
+    weighted
+        ``beta_binomial`` only: use the cases' sampling weights (``weight`` column). A judge's
+        record becomes the weighted share of reversals over Kish's effective number of
+        cases, ``n_eff = (sum w)^2 / sum w^2`` (``x = share * n_eff``), the same design-based
+        reduction as the weighted intervals of :func:`~toolkit.rates.reversal_rates`; the
+        output adds ``n_effective``. A case of weight 0 is left out. The mixed model refuses
+        weights (a weighted mixed likelihood needs weights at both levels, which the data do
+        not give).
 
     Returns
     -------
@@ -868,8 +892,15 @@ def judge_effects(
     if not isinstance(data, CaseData):
         raise ToolkitError("judge_effects needs a CaseData with votes")
     r = get_rule(rule)
-    jc = _judge_cases(data, r)
+    if weighted and method == "mixed":
+        raise ToolkitError(
+            "the mixed model does not take sampling weights; use method='beta_binomial' "
+            "with weighted=True"
+        )
+    jc = _judge_cases(data, r, weighted)
     counted = jc[jc["reversed"].notna()]
+    if weighted:
+        counted = counted[counted["_w"] > 0]
     level = _check_level(level)
     if counted.empty:
         raise ToolkitError(
@@ -892,9 +923,25 @@ def judge_effects(
         .agg(n="size", n_reversed="sum")
         .reset_index()
     )
+    if weighted:
+        wsum = (
+            counted.assign(
+                w1=counted["_w"],
+                w2=counted["_w"] ** 2,
+                wy=counted["_w"] * counted["reversed"].astype("float64"),
+            )
+            .groupby(keys, observed=True)[["w1", "w2", "wy"]]
+            .sum()
+            .reset_index()
+        )
+        agg = agg.merge(wsum, on=keys, how="left")
+        agg["n_effective"] = agg["w1"] ** 2 / agg["w2"]
+        weighted_share = agg["wy"] / agg["w1"]
     if within:  # a judge sitting in two groups is counted in each
         agg = agg.sort_values(keys).reset_index(drop=True)
-    agg["raw_rate"] = agg["n_reversed"] / agg["n"]
+    agg["raw_rate"] = weighted_share if weighted else agg["n_reversed"] / agg["n"]
+    if weighted:
+        agg = agg.drop(columns=["w1", "w2", "wy"])
     z = stats.norm.ppf(0.5 + level / 2)
 
     notes: list[str] = []
@@ -908,8 +955,12 @@ def judge_effects(
         groups = agg.groupby(within, observed=True).groups if within else {None: agg.index}
         flat = []
         for name, idx in groups.items():
-            x = agg.loc[idx, "n_reversed"].to_numpy(float)
-            n = agg.loc[idx, "n"].to_numpy(float)
+            if weighted:  # Kish effective counts
+                n = agg.loc[idx, "n_effective"].to_numpy(float)
+                x = agg.loc[idx, "raw_rate"].to_numpy(float) * n
+            else:
+                x = agg.loc[idx, "n_reversed"].to_numpy(float)
+                n = agg.loc[idx, "n"].to_numpy(float)
             e, lo, hi, prior, sd, pv = _beta_binomial_group(x, n, level)
             pos = agg.index.get_indexer(idx)
             est[pos], low[pos], high[pos] = e, lo, hi
@@ -985,7 +1036,6 @@ def _laplace_glmm(
     """
 
     from scipy import sparse
-    from scipy.linalg import cho_factor, cho_solve
     from scipy.sparse.linalg import splu
 
     Zs = sparse.csr_matrix(Z)
@@ -1006,26 +1056,13 @@ def _laplace_glmm(
 
     C = _Design()
 
-    dense = k + J <= 1500  # below this, dense factorizations beat sparse bookkeeping
-
     def information(v: np.ndarray, prec: np.ndarray) -> Any:
-        """[X Z]' diag(v) [X Z] + diag(prec): a sparse matrix (judges sharing no panel give
-        zeros) when there are many judges, else a dense one; factorized once per Newton step."""
+        """[X Z]' diag(v) [X Z] + diag(prec) as a sparse matrix (judges sharing no panel
+        give zeros), factorized once per Newton step."""
         xx = X.T @ (v[:, None] * X) + np.diag(prec[:k]) + 1e-10 * np.eye(k)
-        xz = np.asarray(Zs.T @ (v[:, None] * X)).T
+        xz = sparse.csr_matrix(np.asarray(Zs.T @ (v[:, None] * X)).T)
         zz = Zs.T @ sparse.diags(v) @ Zs + sparse.diags(prec[k:])
-        if dense:
-            return np.block([[xx, xz], [xz.T, zz.toarray()]])
-        xz = sparse.csr_matrix(xz)
         return sparse.bmat([[sparse.csr_matrix(xx), xz], [xz.T, zz]], format="csc")
-
-    def factor(H: Any) -> tuple[Any, float]:
-        """A solver for ``H`` and ``log det H``."""
-        if dense:
-            cf = cho_factor(H)
-            return (lambda b: cho_solve(cf, b)), float(2 * np.sum(np.log(np.diag(cf[0]))))
-        lu = splu(H)
-        return lu.solve, float(np.sum(np.log(np.abs(lu.U.diagonal()))))
 
     def mode(sigma: float) -> tuple[np.ndarray, Any, float]:
         prec = np.r_[np.zeros(k), np.full(J, 1 / sigma**2)]
@@ -1039,7 +1076,7 @@ def _laplace_glmm(
         for _ in range(100):
             p = expit(C @ theta)
             grad = C.T @ (y - p) - prec * theta
-            step = factor(information(p * (1 - p), prec))[0](grad)
+            step = splu(information(p * (1 - p), prec)).solve(grad)
             t = 1.0
             while True:
                 new = theta + t * step
@@ -1061,8 +1098,9 @@ def _laplace_glmm(
     for log_sigma in grid[::-1]:  # from large to small sigma: warm starts shrink smoothly
         sigma = float(np.exp(log_sigma))
         theta, H, obj = mode(sigma)
-        solve, logdet = factor(H)  # all of H: the fixed effects are integrated out too
-        cov_diag = np.diag(solve(np.eye(k + J)))
+        lu = splu(H)  # all of H: the fixed effects are integrated out too
+        logdet = float(np.sum(np.log(np.abs(lu.U.diagonal()))))
+        cov_diag = np.diag(lu.solve(np.eye(k + J)))
         fits.append((log_sigma, obj - J * np.log(sigma) - 0.5 * logdet, theta, cov_diag))
     fits.reverse()
     log_post = np.array([f[1] + f[0] for f in fits])  # + log(sigma): flat prior on sigma
