@@ -230,83 +230,13 @@ def _separation_note(
     return text
 
 
-def fit_reversal_model(
-    data: CaseData | pd.DataFrame,
-    formula: str,
-    rule: RuleLike = "disturbed",
-    cluster: str | None = None,
-    robust: bool = True,
-    level: float = 0.95,
-    *,
-    cov_type: str | None = None,
-    firth: bool | None = None,
-    weights: str | None = None,
-) -> ReversalModel:
-    """Logistic regression of reversal with fixed effects, (cluster-)robust errors, diagnostics.
+def _covariance_kind(
+    cluster: str | None, cov_type: str | None, robust: bool, weights: str | None
+) -> str:
+    """The covariance the caller asked for: ``CR1``, ``HC0``, ``HC1``, ``HC3`` or
+    ``nonrobust`` (refused with sampling weights)."""
+    from toolkit.diagnostics import COV_TYPES
 
-    Every fit is checked: did the maximum-likelihood iterations converge, are the data
-    (quasi-)separated (a linear-programming test names the terms whose estimates run off to
-    infinity), and how many events are there per parameter. A fit that is separated or did
-    not converge is refitted by Firth's bias-reduced logistic regression (finite estimates,
-    profile penalized-likelihood intervals, penalized likelihood-ratio p-values), with a note;
-    ``firth=False`` keeps the maximum-likelihood fit but blanks its p-values and intervals.
-
-    Parameters
-    ----------
-    data
-        A :class:`CaseData` or cases frame.
-    formula
-        A patsy formula; the left side may be omitted (``"~ C(circuit) + year"``) and is then
-        the ``reversed`` indicator under ``rule``.
-    rule
-        Reversal rule; cases it excludes are dropped (and counted in ``n_dropped``).
-    cluster
-        Column whose values define clusters for cluster-robust errors (e.g. ``"circuit"``,
-        ``"author"``), or ``"panel"`` for the set of judges on the panel. Rows dropped for
-        missing values are dropped from the groups too, by index, so they never misalign.
-        The errors are CR1, R's ``sandwich::vcovCL(fit, cluster = ~ g, type = "HC1")``:
-        cluster sums of scores with the factor ``G / (G - 1) * (n - 1) / (n - k)``.
-    robust
-        Without ``cluster`` and ``cov_type``: HC1 errors when True
-        (``sandwich::vcovHC(fit, type = "HC1")``, HC0 times ``n / (n - k)``), model-based
-        errors when False (``vcov(fit)``).
-    level
-        Confidence level of the intervals, strictly between 0 and 1.
-    cov_type
-        Without ``cluster``: ``"nonrobust"``, ``"HC0"``, ``"HC1"`` or ``"HC3"`` (each equal to
-        ``sandwich::vcovHC`` of that type); overrides ``robust``.
-    firth
-        None (default): Firth's logit when the data are separated or the fit did not converge,
-        with a note. True: always. False: never (the unremedied fit is flagged).
-    weights
-        A column of sampling weights (e.g. ``"weight"``): the weights enter the likelihood
-        (pseudo-likelihood) and the errors are the sandwich (model-based errors are refused,
-        since they would treat weights as counts of cases).
-
-    Returns
-    -------
-    ReversalModel
-
-    Examples
-    --------
-    >>> import toolkit
-    >>> m = fit_reversal_model(toolkit.load("demo"), "~ C(circuit) + year", cluster="panel")
-    >>> m.table["term"].iloc[0], m.n_obs + m.n_dropped, m.method, m.cov_type
-    ('Intercept', 8000, 'logit', 'CR1')
-    """
-    import warnings
-
-    import patsy
-    import statsmodels.api as sm
-
-    from toolkit.diagnostics import (
-        COV_TYPES,
-        detect_separation,
-        firth_with_profiles,
-        sandwich_cov,
-    )
-
-    level = _check_level(level)
     if cluster is not None:
         kind = "CR1"
         if cov_type not in (None, "CR1"):
@@ -325,7 +255,15 @@ def fit_reversal_model(
             "sampling weights need robust errors: model-based errors would count each weight as "
             "that many cases; use robust=True or a cov_type such as 'HC1'"
         )
-    r = get_rule(rule)
+    return kind
+
+
+def _model_cases(
+    data: CaseData | pd.DataFrame, r: Rule, cluster: str | None, weights: str | None
+) -> pd.DataFrame:
+    """The flagged cases with their cluster (``_cluster``) and positive weight (``_weight``,
+    missing for a weight of 0), checked."""
+    cases = flagged_cases(data, r)
     cases = flagged_cases(data, r)
     if cluster == "panel":
         if not isinstance(data, CaseData):
@@ -350,6 +288,17 @@ def fit_reversal_model(
                 "infinite weight; expected finite weights >= 0"
             )
         cases = cases.assign(_weight=wcol.where(wcol > 0))
+    return cases
+
+
+def _design(
+    formula: str, cases: pd.DataFrame, r: Rule, cluster: str | None, weights: str | None
+) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame, int, list[str]]:
+    """The model's frame and design matrices, with every reason a fit cannot start refused in
+    words: the full formula, the frame, ``y``, ``X`` (levels with no case left removed), the
+    number of cases dropped and the removed columns."""
+    import patsy
+
     formula = formula.strip()
     if formula.startswith("~"):
         formula = "reversed ~ " + formula[1:].strip()
@@ -419,24 +368,18 @@ def fit_reversal_model(
             f"rank {rank} for {k} columns: a variable is constant or duplicates others); "
             "drop or merge terms"
         )
-    w = (
-        frame.loc[X.index, "_weight"].to_numpy(dtype=float)
-        if weights is not None
-        else np.ones(n_obs)
-    )
-    groups = None
-    n_clusters = None
-    if cluster is not None:
-        groups = pd.factorize(frame.loc[X.index, "_cluster"])[0]
-        n_clusters = int(len(np.unique(groups)))
-        if n_clusters < 2:
-            raise ToolkitError(
-                f"cluster={cluster!r}: the {n_obs:,} cases used fall in one cluster; "
-                "cluster-robust errors need at least two (better: dozens)"
-            )
+    return formula, frame, y, X, n_dropped, empty
 
-    notes: list[str] = []
-    separated = detect_separation(X.to_numpy(dtype=float), yv, list(X.columns))
+
+def _ml_fit(
+    y: pd.DataFrame, X: pd.DataFrame, w: np.ndarray, weights: str | None
+) -> tuple[Any, bool]:
+    """The maximum-likelihood logit (weighted by ``w`` when ``weights`` is given) and whether
+    it converged to finite estimates, its warnings swallowed (they become notes)."""
+    import warnings
+
+    import statsmodels.api as sm
+
     converged = True
     ml = None
     with warnings.catch_warnings(record=True) as caught:
@@ -456,6 +399,108 @@ def fit_reversal_model(
         converged = False
     if ml is not None and not np.all(np.isfinite(np.asarray(ml.params, dtype=float))):
         converged = False
+    return ml, converged
+
+
+def fit_reversal_model(
+    data: CaseData | pd.DataFrame,
+    formula: str,
+    rule: RuleLike = "disturbed",
+    cluster: str | None = None,
+    robust: bool = True,
+    level: float = 0.95,
+    *,
+    cov_type: str | None = None,
+    firth: bool | None = None,
+    weights: str | None = None,
+) -> ReversalModel:
+    """Logistic regression of reversal with fixed effects, (cluster-)robust errors, diagnostics.
+
+    Every fit is checked: did the maximum-likelihood iterations converge, are the data
+    (quasi-)separated (a linear-programming test names the terms whose estimates run off to
+    infinity), and how many events are there per parameter. A fit that is separated or did
+    not converge is refitted by Firth's bias-reduced logistic regression (finite estimates,
+    profile penalized-likelihood intervals, penalized likelihood-ratio p-values), with a note;
+    ``firth=False`` keeps the maximum-likelihood fit but blanks its p-values and intervals.
+
+    Parameters
+    ----------
+    data
+        A :class:`CaseData` or cases frame.
+    formula
+        A patsy formula; the left side may be omitted (``"~ C(circuit) + year"``) and is then
+        the ``reversed`` indicator under ``rule``.
+    rule
+        Reversal rule; cases it excludes are dropped (and counted in ``n_dropped``).
+    cluster
+        Column whose values define clusters for cluster-robust errors (e.g. ``"circuit"``,
+        ``"author"``), or ``"panel"`` for the set of judges on the panel. Rows dropped for
+        missing values are dropped from the groups too, by index, so they never misalign.
+        The errors are CR1, R's ``sandwich::vcovCL(fit, cluster = ~ g, type = "HC1")``:
+        cluster sums of scores with the factor ``G / (G - 1) * (n - 1) / (n - k)``.
+    robust
+        Without ``cluster`` and ``cov_type``: HC1 errors when True
+        (``sandwich::vcovHC(fit, type = "HC1")``, HC0 times ``n / (n - k)``), model-based
+        errors when False (``vcov(fit)``).
+    level
+        Confidence level of the intervals, strictly between 0 and 1.
+    cov_type
+        Without ``cluster``: ``"nonrobust"``, ``"HC0"``, ``"HC1"`` or ``"HC3"`` (each equal to
+        ``sandwich::vcovHC`` of that type); overrides ``robust``.
+    firth
+        None (default): Firth's logit when the data are separated or the fit did not converge,
+        with a note. True: always. False: never (the unremedied fit is flagged).
+    weights
+        A column of sampling weights (e.g. ``"weight"``): the weights enter the likelihood
+        (pseudo-likelihood) and the errors are the sandwich (model-based errors are refused,
+        since they would treat weights as counts of cases).
+
+    Returns
+    -------
+    ReversalModel
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> m = fit_reversal_model(toolkit.load("demo"), "~ C(circuit) + year", cluster="panel")
+    >>> m.table["term"].iloc[0], m.n_obs + m.n_dropped, m.method, m.cov_type
+    ('Intercept', 8000, 'logit', 'CR1')
+    """
+
+    from toolkit.diagnostics import (
+        COV_TYPES,
+        detect_separation,
+        firth_with_profiles,
+        sandwich_cov,
+    )
+
+    level = _check_level(level)
+    kind = _covariance_kind(cluster, cov_type, robust, weights)
+    r = get_rule(rule)
+    cases = _model_cases(data, r, cluster, weights)
+    formula, frame, y, X, n_dropped, empty = _design(formula, cases, r, cluster, weights)
+    yv = y.iloc[:, 0].to_numpy(dtype=float)
+    n_obs, k = X.shape
+    events = int(yv.sum())
+    w = (
+        frame.loc[X.index, "_weight"].to_numpy(dtype=float)
+        if weights is not None
+        else np.ones(n_obs)
+    )
+    groups = None
+    n_clusters = None
+    if cluster is not None:
+        groups = pd.factorize(frame.loc[X.index, "_cluster"])[0]
+        n_clusters = int(len(np.unique(groups)))
+        if n_clusters < 2:
+            raise ToolkitError(
+                f"cluster={cluster!r}: the {n_obs:,} cases used fall in one cluster; "
+                "cluster-robust errors need at least two (better: dozens)"
+            )
+
+    notes: list[str] = []
+    separated = detect_separation(X.to_numpy(dtype=float), yv, list(X.columns))
+    ml, converged = _ml_fit(y, X, w, weights)
     use_firth = bool(firth) or (firth is None and (bool(separated) or not converged))
     trouble = []
     if separated:
