@@ -46,37 +46,72 @@ def _data(n=40, seed=0, **change):
     return CaseData(cases=conform(cases, "cases"), votes=conform(votes, "votes"))
 
 
+# each awkward input, and the column it empties or breaks (None: it affects every call)
 INPUTS = {
-    "zero rows": lambda: _data(0),
-    "one row": lambda: _data(1),
-    "constant outcome": lambda: _data(outcome="affirmed"),
-    "group of one": lambda: _data(
-        circuit=lambda c: c.assign(circuit=["ca5"] + list(c["circuit"].iloc[1:]))
+    "zero rows": (lambda: _data(0), None),
+    "one row": (lambda: _data(1), None),
+    "constant outcome": (lambda: _data(outcome="affirmed"), None),
+    "group of one": (
+        lambda: _data(circuit=lambda c: c.assign(circuit=["ca5"] + list(c["circuit"].iloc[1:]))),
+        None,
     ),
-    "all-missing covariate": lambda: _data(year=lambda c: c.assign(year=pd.NA)),
-    "all-missing cluster": lambda: _data(author=lambda c: c.assign(author=pd.NA)),
-    "infinite weight": lambda: _data(
-        weight=lambda c: c.assign(weight=[np.inf] + [1.0] * (len(c) - 1))
+    "all-missing covariate": (lambda: _data(year=lambda c: c.assign(year=pd.NA)), "year"),
+    "all-missing cluster": (lambda: _data(author=lambda c: c.assign(author=pd.NA)), "author"),
+    "infinite weight": (
+        lambda: _data(weight=lambda c: c.assign(weight=[np.inf] + [1.0] * (len(c) - 1))),
+        "weight",
     ),
 }
 
+# each public statistic function, and the columns it reads besides circuit and outcome
 CALLS = {
-    "reversal_rates": lambda d: toolkit.reversal_rates(d, by="circuit"),
-    "reversal_rates weighted": lambda d: toolkit.reversal_rates(d, by="circuit", weighted=True),
-    "compare_rates": lambda d: toolkit.compare_rates(d, by="circuit", n_resamples=999),
-    "rule_sensitivity": lambda d: toolkit.rule_sensitivity(d, by="circuit"),
-    "fit_reversal_model": lambda d: toolkit.fit_reversal_model(d, "~ C(circuit) + year"),
-    "fit_reversal_model clustered": lambda d: toolkit.fit_reversal_model(
-        d, "~ C(circuit)", cluster="author"
+    "reversal_rates": (lambda d: toolkit.reversal_rates(d, by="circuit"), ()),
+    "reversal_rates weighted": (
+        lambda d: toolkit.reversal_rates(d, by="circuit", weighted=True),
+        ("weight",),
     ),
-    "fit_reversal_model weighted": lambda d: toolkit.fit_reversal_model(
-        d, "~ C(circuit)", weights="weight"
+    "compare_rates": (lambda d: toolkit.compare_rates(d, by="circuit", n_resamples=199), ()),
+    "compare_rates weighted": (
+        lambda d: toolkit.compare_rates(d, by="circuit", weighted=True),
+        ("weight",),
     ),
-    "judge_effects": lambda d: toolkit.judge_effects(d, min_n=5),
-    "judge_effects mixed": lambda d: toolkit.judge_effects(d, method="mixed"),
-    "trend": lambda d: toolkit.trend(d),
-    "trend weighted": lambda d: toolkit.trend(d, weighted=True),
+    "rule_sensitivity": (lambda d: toolkit.rule_sensitivity(d, by="circuit"), ()),
+    "fit_reversal_model": (
+        lambda d: toolkit.fit_reversal_model(d, "~ C(circuit) + year"),
+        ("year",),
+    ),
+    "fit_reversal_model clustered": (
+        lambda d: toolkit.fit_reversal_model(d, "~ C(circuit)", cluster="author"),
+        ("author",),
+    ),
+    "fit_reversal_model weighted": (
+        lambda d: toolkit.fit_reversal_model(d, "~ C(circuit)", weights="weight"),
+        ("weight",),
+    ),
+    "judge_effects": (lambda d: toolkit.judge_effects(d, min_n=5), ()),
+    "judge_effects weighted": (
+        lambda d: toolkit.judge_effects(d, min_n=5, weighted=True),
+        ("weight",),
+    ),
+    "judge_effects mixed": (lambda d: toolkit.judge_effects(d, method="mixed"), ()),
+    "trend": (lambda d: toolkit.trend(d), ("year",)),
+    "trend weighted": (lambda d: toolkit.trend(d, weighted=True), ("year", "weight")),
 }
+
+# every call meets every input that changes what it reads; an input that breaks a column a
+# call never reads (a missing year for rates by circuit) gives it the ordinary data again
+PAIRS = [
+    (case, call)
+    for case, (_, column) in INPUTS.items()
+    for call, (_, reads) in CALLS.items()
+    if column is None or column in reads
+]
+
+
+@pytest.fixture(scope="module")
+def inputs() -> dict:
+    """The awkward data sets, built once for the module (the functions never modify them)."""
+    return {case: make() for case, (make, _) in INPUTS.items()}
 
 
 def _flagged(result) -> None:
@@ -102,12 +137,18 @@ def _flagged(result) -> None:
             assert (frame["ci_high"] - frame["ci_low"]).min() > 0
 
 
-@pytest.mark.parametrize("call", list(CALLS))
-@pytest.mark.parametrize("case", list(INPUTS))
-def test_degenerate_input_is_flagged_or_refused(case, call):
-    data = INPUTS[case]()
+def test_every_input_meets_every_call_that_reads_what_it_breaks():
+    for case, (_, column) in INPUTS.items():
+        met = {call for c, call in PAIRS if c == case}
+        assert met == {call for call, (_, reads) in CALLS.items() if column in (None, *reads)}
+        assert met  # no input is left untested
+
+
+@pytest.mark.parametrize(("case", "call"), PAIRS)
+def test_degenerate_input_is_flagged_or_refused(case, call, inputs):
+    data = inputs[case]
     try:
-        result = CALLS[call](data)
+        result = CALLS[call][0](data)
     except ToolkitError as exc:
         assert len(str(exc)) > 20  # a sentence, not a code
         return
@@ -145,6 +186,7 @@ def test_a_circuit_of_one_case_gets_firth_not_confident_numbers():
     data = _data(circuit=lambda c: c.assign(circuit=["ca5"] + list(c["circuit"].iloc[1:])))
     m = toolkit.fit_reversal_model(data, "~ C(circuit)")
     assert m.method == "firth" and "C(circuit)[T.ca5]" in m.diagnostics["separated"]
+    assert any(n.startswith("Separated: the 5th Circuit (ca5): its only case was") for n in m.notes)
     assert (m.table["estimate"].abs() < 5).all()
     assert (m.table["p_value"] > 0.01).all()
 

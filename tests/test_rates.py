@@ -292,3 +292,122 @@ def test_bad_weights_are_refused():
         reversal_rates(cases, weighted=True)
     with pytest.raises(ToolkitError, match="sampling weights need robust errors"):
         toolkit.fit_reversal_model(data, "~ 1", weights="weight", robust=False)
+
+
+def _svychisq_sample():
+    """120 cases in three circuits with weights of 1, 4 or 13 (as between Songer's periods)."""
+    rng = np.random.default_rng(7)
+    n = 120
+    g = rng.choice(["ca1", "ca2", "ca3"], n, p=[0.5, 0.3, 0.2])
+    w = rng.choice([1.0, 4.0, 13.0], n)
+    p = np.where(g == "ca1", 0.2, np.where(g == "ca2", 0.35, 0.3))
+    y = rng.random(n) < p
+    return pd.DataFrame(
+        {"circuit": g, "outcome": np.where(y, "reversed", "affirmed"), "weight": w, "y": y * 1}
+    )
+
+
+# R 4.2.2, survey 4.1-1 on _svychisq_sample() (SVYCHISQ_CHECK): the Rao-Scott F, its degrees
+# of freedom and p-value; then per circuit the group-vs-rest F test's p-value and the
+# difference of weighted shares (svycontrast of svyby) with its standard error
+R_SVYCHISQ = [3.41699226675, 1.99745597529, 237.69726106, 0.0344883895239]
+R_SVY_VS_REST = [
+    [0.0608287729148, -0.191450849346, 0.0996552297586],
+    [0.934455461778, -0.00924478178368, 0.111716152888],
+    [0.0137716112484, 0.321602616167, 0.139545795817],
+]
+SVYCHISQ_CHECK = r"""
+suppressMessages(library(survey))
+d <- read.csv(commandArgs(TRUE)[1]); d$yf <- factor(d$y)
+des <- svydesign(ids = ~1, weights = ~weight, data = d)
+r <- svychisq(~circuit + yf, des, statistic = "F")
+out <- c(r$statistic, r$parameter, r$p.value)
+for (lv in sort(unique(d$circuit))) {
+  des <- update(des, ing = factor(circuit == lv, levels = c(FALSE, TRUE)))
+  rr <- svychisq(~ing + yf, des, statistic = "F")
+  ct <- svycontrast(svyby(~y, ~ing, des, svymean), c(-1, 1))
+  out <- c(out, rr$p.value, coef(ct), SE(ct))
+}
+cat(sprintf("%.12g", out), "\n")
+"""
+
+
+def test_weighted_comparison_matches_svychisq():
+    from scipy import stats
+
+    comp = compare_rates(_svychisq_sample(), by="circuit", weighted=True, min_n=0)
+    t = comp.test.iloc[0]
+    np.testing.assert_allclose(
+        [t["statistic"], t["df"], t["df_denominator"], t["p_value"]], R_SVYCHISQ, rtol=1e-9
+    )
+    assert t["test"] == "rao_scott_f" and t["n"] == 120
+    g = comp.groups
+    z = stats.norm.ppf(0.975)
+    r = np.array(R_SVY_VS_REST)
+    np.testing.assert_allclose(g["p_value"], r[:, 0], rtol=1e-9)
+    np.testing.assert_allclose(g["diff_rest"], r[:, 1], rtol=1e-9)
+    np.testing.assert_allclose((g["diff_rest_high"] - g["diff_rest"]) / z, r[:, 2], rtol=1e-9)
+    assert (g["test"] == "rao_scott_f").all()
+    # equal weights: the design-based F with its correction is close to Pearson's chi-square
+    same = _svychisq_sample().assign(weight=2.0)
+    plain = compare_rates(same, by="circuit", min_n=0).test.iloc[0]
+    equal = compare_rates(same, by="circuit", weighted=True, min_n=0).test.iloc[0]
+    assert equal["statistic"] * equal["df"] == pytest.approx(plain["statistic"], rel=0.02)
+
+
+def test_stored_svychisq_numbers_are_surveys(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript not installed: the stored survey numbers are checked instead")
+    _svychisq_sample().to_csv(tmp_path / "d.csv", index=False)
+    (tmp_path / "check.R").write_text(SVYCHISQ_CHECK)
+    run = subprocess.run(
+        ["Rscript", str(tmp_path / "check.R"), str(tmp_path / "d.csv")],
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode != 0:
+        pytest.skip("R lacks the survey package")
+    got = [float(v) for v in run.stdout.split()]
+    np.testing.assert_allclose(got, R_SVYCHISQ + sum(R_SVY_VS_REST, []), rtol=1e-9)
+
+
+def test_weighted_judge_estimates_use_kish_effective_counts():
+    from toolkit.models import _beta_binomial_group
+
+    rng = np.random.default_rng(3)
+    n = 90
+    cases = pd.DataFrame(
+        {
+            "case_id": [f"w:{i}" for i in range(n)],
+            "source": "w",
+            "circuit": "ca1",
+            "outcome": np.where(rng.random(n) < 0.3, "reversed", "affirmed"),
+            "weight": rng.choice([1.0, 4.0, 13.0], n),
+        }
+    )
+    votes = pd.DataFrame({"case_id": cases["case_id"], "judge_id": [f"J{i % 6}" for i in range(n)]})
+    data = CaseData(cases=conform(cases, "cases"), votes=conform(votes, "votes"))
+    # equal weights change nothing
+    flat = CaseData(cases=conform(cases.assign(weight=5.0), "cases"), votes=data.votes)
+    plain = toolkit.judge_effects(flat, min_n=0)
+    same = toolkit.judge_effects(flat, min_n=0, weighted=True)
+    np.testing.assert_allclose(same["estimate"], plain["estimate"], rtol=1e-12)
+    np.testing.assert_allclose(same["n_effective"], same["n"], rtol=1e-12)
+    # unequal weights: each judge's record is the weighted share over Kish's effective n
+    je = toolkit.judge_effects(data, min_n=0, weighted=True).sort_values("judge_id")
+    y = (cases["outcome"] == "reversed").astype(float)
+    judge = votes["judge_id"]
+    w = cases["weight"]
+    n_eff = (w.groupby(judge).sum() ** 2 / (w**2).groupby(judge).sum()).to_numpy()
+    share = ((w * y).groupby(judge).sum() / w.groupby(judge).sum()).to_numpy()
+    np.testing.assert_allclose(je["n_effective"], n_eff, rtol=1e-12)
+    np.testing.assert_allclose(je["raw_rate"], share, rtol=1e-12)
+    est, low, high, *_ = _beta_binomial_group(share * n_eff, n_eff, 0.95)
+    np.testing.assert_allclose(je["estimate"], est, rtol=1e-10)
+    np.testing.assert_allclose(je["ci_low"], low, rtol=1e-8)
+    assert (n_eff < je["n"]).all()  # unequal weights: less information than the raw count
+    with pytest.raises(ToolkitError, match="mixed model does not take sampling weights"):
+        toolkit.judge_effects(data, method="mixed", weighted=True)

@@ -239,15 +239,7 @@ def firth_logit(
         cap = 5.0 * (1.0 + np.max(np.abs(beta[free])))
         if big > cap:  # keep the first steps from overshooting on separated data
             step *= cap / big
-        t = 1.0
-        for _ in range(30):
-            trial = beta.copy()
-            trial[free] += t * step
-            new = _penalized(X, y, w, trial)
-            if new[0] >= ll - 1e-10 * max(1.0, abs(ll)):
-                break
-            t /= 2
-        beta = trial
+        beta, new = _halving_step(X, y, w, beta, free, step, ll, tol=1e-10, halvings=30)
         ll, score, info, p, hat = new
     if not converged and free.size:
         # Fisher scoring can cycle: the Fisher information is not the exact Hessian of the
@@ -260,6 +252,32 @@ def firth_logit(
     except np.linalg.LinAlgError:
         cov = np.full((k, k), np.nan)
     return FirthFit(beta, cov, ll, p, hat, converged, it)
+
+
+def _halving_step(
+    X: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    beta: np.ndarray,
+    free: np.ndarray,
+    step: np.ndarray,
+    ll: float,
+    tol: float,
+    halvings: int,
+) -> tuple[np.ndarray, tuple]:
+    """Step-halving line search on the penalized likelihood: the first of ``step``, ``step /
+    2``, ... (at most ``halvings`` tries) that does not lower it by more than ``tol``
+    relative; the last try when none does. Returns the new coefficients and
+    :func:`_penalized` there."""
+    t = 1.0
+    for _ in range(halvings):
+        trial = beta.copy()
+        trial[free] += t * step
+        new = _penalized(X, y, w, trial)
+        if new[0] >= ll - tol * max(1.0, abs(ll)):
+            break
+        t /= 2
+    return trial, new
 
 
 def _polish(
@@ -291,15 +309,7 @@ def _polish(
         if np.max(np.abs(step) / (1.0 + np.abs(beta[free]))) < 1e-10:
             ok = True
             break
-        t = 1.0
-        for _ in range(40):
-            trial = beta.copy()
-            trial[free] += t * step
-            new = _penalized(X, y, w, trial)
-            if new[0] >= ll - 1e-12 * max(1.0, abs(ll)):
-                break
-            t /= 2
-        beta = trial
+        beta, new = _halving_step(X, y, w, beta, free, step, ll, tol=1e-12, halvings=40)
         ll, score, info, p, hat = new
     else:
         step = np.linalg.solve(info[np.ix_(free, free)], score[free])

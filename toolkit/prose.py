@@ -78,11 +78,15 @@ def describe_comparison(comparison: Any, by: str) -> str:
     g = comparison.groups
     p = test["p_value"]
     p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-    stat = (
-        f"chi-square = {test['statistic']:.1f}, df = {int(test['df'])}, "
-        if test["test"] == "chi_square"
-        else f"{test['test']}, "
-    )
+    if test["test"] == "chi_square":
+        stat = f"chi-square = {test['statistic']:.1f}, df = {int(test['df'])}, "
+    elif test["test"] == "rao_scott_f":
+        stat = (
+            f"design-based Rao-Scott F = {test['statistic']:.2f} on {test['df']:.2f} and "
+            f"{test['df_denominator']:.1f} df, "
+        )
+    else:
+        stat = f"{str(test['test']).replace('_', ' ')}, "
     alpha = round(1 - level_of(g), 10)  # compare_rates marks groups at the same level
     verdict = "differ" if p < alpha else "do not differ detectably"
     text = f"Rates {verdict} across the {int(test['n_groups'])} groups ({stat}{p_text}). "

@@ -341,6 +341,45 @@ def _newcombe(x1: Any, n1: Any, x2: Any, n2: Any, level: float) -> tuple[np.ndar
     return low, high
 
 
+def _rao_scott(y: np.ndarray, g: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float]:
+    """Design-based test that the weighted reversal share is the same in every group: the
+    Rao-Scott second-order corrected Pearson chi-square of the group-by-outcome table, as R's
+    ``survey::svychisq(~group + y, svydesign(ids = ~1, weights = ~w), statistic = "F")``.
+
+    ``y`` is 0/1, ``g`` integer group codes ``0..r-1``, ``w`` positive weights of the cases
+    (independent draws with unequal weights: no strata or clusters). Returns the F statistic,
+    its numerator and denominator degrees of freedom and the p-value.
+    """
+    from scipy import stats
+
+    n, r = len(y), int(g.max()) + 1
+    cell = g + r * y.astype(int)  # cells ordered as R's expand.grid(rows, cols): rows first
+    Z = np.zeros((n, 2 * r))
+    Z[np.arange(n), cell] = 1.0
+    W = w.sum()
+    p = (w @ Z) / W
+    infl = w[:, None] * (Z - p) / W  # linearized influence of each case on the cell shares
+    V = n / (n - 1) * infl.T @ infl
+    rows = np.tile(np.arange(r), 2)
+    cols = np.repeat([0, 1], r)
+    X1 = np.column_stack([np.ones(2 * r)] + [rows == i for i in range(1, r)] + [cols == 1])
+    X12 = np.column_stack([(rows == i) & (cols == 1) for i in range(1, r)]).astype(float)
+    C = X12 - X1 @ np.linalg.lstsq(X1.astype(float), X12, rcond=None)[0]
+    inv_d = np.where(p > 0, 1 / np.where(p > 0, p, 1.0), 0.0)
+    denom = C.T @ (inv_d[:, None] * C)
+    numer = C.T @ (inv_d[:, None] * V * inv_d[None, :]) @ C
+    delta = np.linalg.solve(denom, numer)
+    trace = float(np.trace(delta))
+    row_p, col_p = p.reshape(2, r).sum(0), p.reshape(2, r).sum(1)
+    expected = np.outer(col_p, row_p).ravel()
+    if trace <= 0 or (col_p == 0).any():
+        return 0.0, float(r - 1), float(n - 1), 1.0
+    pearson = float(np.sum(np.where(expected > 0, (p - expected) ** 2 / expected, 0.0)))
+    f = pearson / trace
+    d0 = trace**2 / float(np.trace(delta @ delta))
+    return f, d0, d0 * (n - 1), float(stats.f.sf(f, d0, d0 * (n - 1)))
+
+
 def compare_rates(
     data: CaseData | pd.DataFrame,
     by: str | Sequence[str],
@@ -350,6 +389,7 @@ def compare_rates(
     min_n: int = MIN_N,
     n_resamples: int = 20000,
     seed: int = 0,
+    weighted: bool = False,
 ) -> Comparison:
     """Do reversal rates differ between groups, and which groups stand out?
 
@@ -371,6 +411,18 @@ def compare_rates(
     n_resamples, seed
         Monte Carlo resamples (and their seed) for Fisher's exact test on tables larger than
         2x2, used when an expected count is below 5.
+    weighted
+        Use the cases' sampling weights (``weight`` column), design-based throughout: rates
+        and intervals as in :func:`reversal_rates` with ``weighted=True`` (``std_error`` is the
+        linearized standard error); the homogeneity test and each group-vs-rest test are the
+        Rao-Scott corrected chi-square (an F test with the second-order correction), as R's
+        ``survey::svychisq(~group + y, svydesign(ids = ~1, weights = ~w), statistic = "F")``
+        (``test`` is ``"rao_scott_f"``; ``df`` and ``df_denominator`` are its degrees of
+        freedom); ``diff_rest`` is the difference of weighted shares with a Wald interval from
+        the linearized standard errors (the group and the rest are disjoint domains of one
+        sample, so their covariance is zero, as in ``svyby`` followed by ``svycontrast``).
+        The design is that of independent cases with unequal weights (no strata or
+        clusters); cases with a counted outcome and a positive weight enter it.
 
     Returns
     -------
@@ -401,6 +453,8 @@ def compare_rates(
     by = _as_list(by)
     if not by:
         raise ToolkitError("compare_rates needs at least one grouping column")
+    if weighted:
+        return _compare_weighted(data, by, rule, correction, level, min_n)
     rates = reversal_rates(data, by=by, rule=rule, level=level, min_n=min_n)
     rates = rates[rates["n"] > 0].reset_index(drop=True)
     x = rates["n_reversed"].to_numpy()
@@ -465,6 +519,90 @@ def compare_rates(
     out["diff_overall"] = out["diff_rest"] * share_rest
     out["diff_overall_low"] = d_low * share_rest
     out["diff_overall_high"] = d_high * share_rest
+    out["diff_median"] = out["rate"] - median
+    out["diff_median_low"] = out["ci_low"] - median
+    out["diff_median_high"] = out["ci_high"] - median
+    return Comparison(groups=out, test=pd.DataFrame([test]))
+
+
+def _compare_weighted(
+    data: CaseData | pd.DataFrame,
+    by: list[str],
+    rule: RuleLike,
+    correction: str,
+    level: float,
+    min_n: int,
+) -> Comparison:
+    """:func:`compare_rates` with sampling weights (design-based tests and intervals)."""
+    from scipy import stats
+    from statsmodels.stats.multitest import multipletests
+
+    rates = reversal_rates(data, by=by, rule=rule, level=level, min_n=min_n, weighted=True)
+    r = get_rule(rule)
+    cases = flagged_cases(data, r)
+    keep = cases["reversed"].notna().to_numpy().copy()
+    w = pd.to_numeric(cases["weight"], errors="coerce").astype("float64").to_numpy()
+    keep &= w > 0
+    cases = cases[keep]
+    w = w[keep]
+    rates = rates[rates["n_effective"] > 0].reset_index(drop=True)
+    if len(rates) < 2:
+        raise ToolkitError(
+            "compare_rates needs at least two groups with counted cases of positive weight"
+        )
+    if len(cases) < 3:
+        raise ToolkitError(
+            f"a design-based comparison needs at least three cases with a positive weight, "
+            f"not {len(cases)}"
+        )
+    keys = pd.MultiIndex.from_frame(rates[by]) if len(by) > 1 else pd.Index(rates[by[0]])
+    case_keys = pd.MultiIndex.from_frame(cases[by]) if len(by) > 1 else pd.Index(cases[by[0]])
+    g = keys.get_indexer(case_keys)
+    y = cases["reversed"].astype("float64").to_numpy()
+    f, d1, d2, p = _rao_scott(y, g, w)
+    test = {
+        "statistic": f,
+        "df": d1,
+        "df_denominator": d2,
+        "p_value": p,
+        "test": "rao_scott_f",
+        "n_groups": len(rates),
+        "n": int(len(cases)),
+        "rule": r.name,
+    }
+    pvals = np.array([_rao_scott(y, (g == i).astype(int), w)[3] for i in range(len(rates))])
+    adjusted = multipletests(pvals, method=correction)[1]
+    W, WY = w.sum(), (w * y).sum()
+    wg = np.bincount(g, weights=w, minlength=len(rates))
+    wyg = np.bincount(g, weights=w * y, minlength=len(rates))
+    rate = rates["rate"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate_rest = (WY - wyg) / (W - wg)
+    # linearized standard error of the rest's share, a domain of the same sample
+    m = len(cases)
+    se_rest = np.empty(len(rates))
+    for i in range(len(rates)):
+        out_i = g != i
+        dev = w[out_i] * (y[out_i] - rate_rest[i])
+        se_rest[i] = np.sqrt(m / (m - 1) * np.sum(dev**2)) / (W - wg[i])
+    se_diff = np.sqrt(rates["std_error"].to_numpy() ** 2 + se_rest**2)
+    z = stats.norm.ppf(0.5 + level / 2)
+    diff = rate - rate_rest
+    share_rest = (W - wg) / W
+    median = float(np.median(rate))
+    out = rates.copy()
+    out["rate_rest"] = rate_rest
+    out["diff_rest"] = diff
+    out["diff_rest_low"] = diff - z * se_diff
+    out["diff_rest_high"] = diff + z * se_diff
+    out["p_value"] = pvals
+    out["test"] = "rao_scott_f"
+    out["p_adjusted"] = adjusted
+    out["correction"] = correction
+    out["significant"] = adjusted < (1 - level)
+    out["diff_overall"] = diff * share_rest
+    out["diff_overall_low"] = out["diff_rest_low"] * share_rest
+    out["diff_overall_high"] = out["diff_rest_high"] * share_rest
     out["diff_median"] = out["rate"] - median
     out["diff_median_low"] = out["ci_low"] - median
     out["diff_median_high"] = out["ci_high"] - median
