@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 __all__ = [
@@ -163,7 +163,9 @@ class ResultTable:
             except KeyError:
                 continue
             actual = str(frame[name].dtype)
-            if actual != declared and not (declared == "object" and actual in ("str", "string")):
+            text = declared == "object" and actual in ("str", "string")
+            whole = declared == "float64" and actual == "int64"  # e.g. a chi-square's df
+            if actual != declared and not (text or whole):
                 problems.append(f"{name}: dtype {actual}, expected {declared}")
         return problems
 
@@ -193,7 +195,10 @@ COMPARISON_GROUPS = ResultTable(
     "comparison_groups",
     "Each group against the rest (toolkit.compare_rates(...).groups).",
     (
-        *(c for c in RATES.columns if c.name != "n_effective"),
+        *(
+            replace(c, optional=True) if c.name == "n_effective" else c
+            for c in RATES.columns  # weighted comparisons keep the effective counts
+        ),
         _c("rate_rest", "float64", "Rate of the rest", percent=True),
         _c("diff_rest", "float64", "Difference from the rest", percent=True),
         *_bounds("diff_rest", "{interval} of the difference", percent=True),
@@ -214,7 +219,8 @@ COMPARISON_TEST = ResultTable(
     "The test that the groups' rates are equal (toolkit.compare_rates(...).test).",
     (
         _c("statistic", "float64", "Statistic"),
-        _c("df", "int64", "Degrees of freedom"),
+        _c("df", "float64", "Degrees of freedom"),  # whole for chi-square, not for Rao-Scott
+        _c("df_denominator", "float64", "Denominator degrees of freedom", optional=True),
         _c("p_value", "float64", "p-value"),
         _c("test", "object", "Test"),
         _c("n_groups", "int64", "Groups"),
@@ -266,6 +272,7 @@ MARGINAL_EFFECTS = ResultTable(
 _JUDGE_COUNTS = (
     _N,
     _N_REVERSED,
+    _c("n_effective", "float64", "Effective votes", optional=True, method=True),
     _c("raw_rate", "float64", "Raw rate", percent=True),
 )
 _JUDGE_ESTIMATE = (
