@@ -71,6 +71,18 @@ def test_models_judges_and_agreement_conform(demo, small):
     _conforms("agreement", toolkit.agreement(codings))
 
 
+def test_weighted_comparisons_and_judge_estimates_conform(demo):
+    weighted = demo.cases.assign(weight=pd.array([1.0, 3.0] * (len(demo.cases) // 2), "Float64"))
+    comparison = toolkit.compare_rates(weighted, by="circuit", weighted=True)
+    assert comparison.test["test"].item() == "rao_scott_f"
+    _conforms("comparison_test", comparison.test)
+    _conforms("comparison_groups", comparison.groups, ["circuit"])
+    assert "n_effective" in comparison.groups.columns
+    judges = toolkit.judge_effects(demo.replace(cases=weighted), weighted=True)
+    assert "n_effective" in judges.columns
+    _conforms("judge_effects", judges, ["judge_id", "circuit"])
+
+
 def test_a_frame_that_drifts_is_told_apart(demo):
     rates = toolkit.reversal_rates(demo, by="circuit")
     assert RESULTS["rates"].problems(rates, ["circuit"]) == []
