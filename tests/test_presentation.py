@@ -50,12 +50,12 @@ def test_readable_table_labels_percentages_one_interval_and_lifted_constants():
         "Reversed",
         "Reversal rate",
         "90% interval",  # the level actually used
-        "Excluded by the rule",
+        "Left out by the rule",
         "Note",
     ]
     # 300 / 1249 = 24.02%; bounds 22.02% and 27.02%
     assert shown.iloc[0].tolist()[:5] == ["ca10", "1,249", "300", "24.0%", "22.0% to 27.0%"]
-    assert lifted == ["Rule: disturbed", "Interval: wilson"]
+    assert lifted == ["Reversal rule: disturbed", "Interval method: wilson"]
     assert small.tolist() == [False, True, False]
     assert shown["Note"].tolist() == ["", "fewer than 30 cases", ""]
     assert all(label for label in COLUMN_LABELS.values())
@@ -66,8 +66,8 @@ def test_weighted_effective_cases_stay_and_varying_rules_are_not_lifted():
     table.loc[0, "n_effective"] = 900.5
     table.loc[1, "rule"] = "reversed"
     shown, lifted, _ = readable_table(table)
-    assert "Effective cases" in shown.columns and "Rule" in shown.columns
-    assert lifted == ["Interval: wilson"]
+    assert "Effective cases" in shown.columns and "Reversal rule" in shown.columns
+    assert lifted == ["Interval method: wilson"]
     assert "Note" in shown.columns and shown["Note"].iloc[1] == "too few cases"
 
 
@@ -76,13 +76,14 @@ def test_empty_and_one_row_tables():
     assert len(shown) == 0 and lifted == [] and not small.any()
     assert "<table" in table_html(shown, "Nothing")
     shown, lifted, _ = readable_table(_rates().iloc[:1])
-    assert lifted == ["Rule: disturbed", "Interval: wilson"]
+    assert lifted == ["Reversal rule: disturbed", "Interval method: wilson"]
 
 
 def test_a_text_level_column_is_not_a_confidence_level():
     frame = pd.DataFrame({"kappa": [0.8], "level": ["class"], "n_units": [40]})
     shown, lifted, _ = readable_table(frame)
-    assert lifted == ["Level: class"] and list(shown.columns) == ["Kappa", "N units"]
+    assert lifted == ["Level: class"]
+    assert list(shown.columns) == ["Kappa", "Units coded twice or more"]
 
 
 def test_short_tables_are_plain_long_tables_paged_with_their_csv():
@@ -109,7 +110,8 @@ def test_report_table_keeps_the_tidy_csv_and_shows_labels(tmp_path, capsys):
     assert csv["rate"].tolist() == pytest.approx(table["rate"].tolist())
     page = shown[0]["text/html"]
     assert "Reversal rate" in page and "95% interval" in page and "ci_low" not in page
-    assert "(Rule: disturbed; Interval: wilson)" in page and 'class="small-n"' in page
+    assert "(Reversal rule: disturbed; Interval method: wilson)" in page
+    assert 'class="small-n"' in page
 
 
 def test_share_static_moves_each_library_once_and_leaves_a_relative_link(tmp_path):

@@ -2,7 +2,8 @@
 
 A report's CSV files keep the tidy columns (``n``, ``rate``, ``ci_low``, ...), because tests and
 users read them. On the page, :func:`readable_table` turns the same frame into a table for
-reading: labelled columns (:data:`COLUMN_LABELS`, the one place where the labels live), rates as
+reading: labelled columns (:data:`COLUMN_LABELS`: the labels declared in :mod:`toolkit.results`,
+plus those of grouping columns and undeclared tables), rates as
 percentages, each interval as one column named after the level actually used, columns that are
 the same on every row (the rule, the interval method, the model) lifted into the caption, and
 rows resting on too few cases marked in words. :func:`table_html` draws it: a plain table up to
@@ -25,6 +26,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from toolkit.results import RESULTS, column_labels
+
 __all__ = [
     "COLUMN_LABELS",
     "LONG_TABLE",
@@ -37,8 +40,8 @@ __all__ = [
 LONG_TABLE = 25
 """Tables with more rows are shown paged, sortable and searchable, with a link to the CSV."""
 
-COLUMN_LABELS: dict[str, str] = {
-    # groups
+_PAGE_LABELS: dict[str, str] = {
+    # grouping columns, which follow ``by=`` and no result table declares
     "circuit": "Circuit",
     "court": "Court",
     "claim_type": "Claim type",
@@ -51,66 +54,39 @@ COLUMN_LABELS: dict[str, str] = {
     "outcome": "Outcome",
     "source": "Source",
     "term": "Term",
-    # counts
-    "n": "Cases",
-    "n_reversed": "Reversed",
-    "n_excluded": "Excluded by the rule",
-    "n_effective": "Effective cases",
+    # columns of tables not declared (durations, coverage)
     "n_cases": "Cases",
     "n_judges": "Judges",
     "n_pending": "Pending",
     "n_decided": "Decided",
     "q25": "First quartile",
     "q75": "Third quartile",
-    "n_groups": "Groups",
-    "df": "Degrees of freedom",
-    # rates and estimates
-    "rate": "Reversal rate",
-    "raw_rate": "Raw rate",
-    "estimate": "Estimate",
-    "fitted": "Fitted rate",
-    "rate_rest": "Rate of the rest",
-    "diff_rest": "Difference from the rest",
-    "diff_overall": "Difference from the overall rate",
-    "diff_median": "Difference from the median",
-    "effect": "Effect (log-odds)",
-    "std_error": "Std. error",
-    "statistic": "Statistic",
-    "test": "Test",
-    "p_value": "p-value",
-    "p_adjusted": "Adjusted p-value",
-    "significant": "Differs",
-    "ame": "Average marginal effect",
-    "judge_sd": "Judge SD (log-odds)",
-    "between_judge_sd": "Between-judge SD",
-    "variation_p_value": "Test of no variation between judges, p",
     "median": "Median",
-    # lifted into the caption when constant
-    "rule": "Rule",
-    "ci_method": "Interval",
-    "method": "Method",
-    "correction": "Correction",
     "level": "Level",
+    # a column two declared tables label differently: one label on a page
+    "estimate": "Estimate",
+    "n_effective": "Effective cases",
 }
+
+COLUMN_LABELS: dict[str, str] = {**column_labels(), **_PAGE_LABELS}
 """Column name in the tidy tables -> its label on a report page (the CSV keeps the names)."""
 
-PERCENT = {
-    "rate",
-    "raw_rate",
-    "estimate",
-    "fitted",
-    "rate_rest",
-    "ame",
+_DECLARED_POINTS = {
+    c.name for t in RESULTS.values() for c in t.columns if c.percent and not c.bound_of
+}
+
+POINTS = {c for c in _DECLARED_POINTS if c.startswith("diff_")}
+"""Columns that are differences of proportions: shown in percentage points."""
+
+PERCENT = (_DECLARED_POINTS - POINTS) | {
+    # proportions of tables not declared, or declared as plain numbers in the CSV
     "share",
     "disagreement",
     "precision",
     "recall",
     "percent_agreement",
 }
-"""Columns that are proportions: shown as percentages."""
-
-POINTS = {"diff_rest"}
-"""Columns that are differences of proportions: shown in percentage points."""
+"""Columns that are proportions: shown as percentages (from the result-table declarations)."""
 
 INTERVALS = {
     ("ci_low", "ci_high"): "interval",
@@ -191,7 +167,7 @@ def readable_table(
     shown : DataFrame
         Labelled columns of text; rates as percentages, intervals as one column.
     lifted : list of str
-        ``"Rule: disturbed"``-style facts that hold on every row.
+        ``"Reversal rule: disturbed"``-style facts that hold on every row.
     small : Series of bool
         True for the rows marked as resting on too few cases.
 
@@ -208,7 +184,7 @@ def readable_table(
     >>> shown.iloc[0].tolist()
     ['ca1', '1,249', '300', '24.0%', '21.7% to 26.5%', '']
     >>> shown.iloc[1, -1], lifted
-    ('fewer than 30 cases', ['Rule: disturbed', 'Interval: wilson'])
+    ('fewer than 30 cases', ['Reversal rule: disturbed', 'Interval method: wilson'])
     """
     import pandas as pd
 

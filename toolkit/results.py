@@ -39,6 +39,7 @@ __all__ = [
     "Column",
     "ResultTable",
     "interval_label",
+    "column_labels",
     "label",
     "level_of",
     "level_text",
@@ -412,6 +413,16 @@ def label(column: str, level: float = LEVEL, table: str | None = None) -> str:
             continue
         return text.format(interval=interval_label(level))
     return KEY_LABELS.get(column, column.replace("_", " "))
+
+
+def column_labels() -> dict[str, str]:
+    """Column -> label, for every declared column whose label does not depend on its table or
+    on the level (interval bounds, labelled from the level, are left out)."""
+    seen: dict[str, set[str]] = {}
+    for t in RESULTS.values():
+        for c in t.columns:
+            seen.setdefault(c.name, set()).add(c.label)
+    return {k: v.pop() for k, v in seen.items() if len(v) == 1 and "{" not in next(iter(v))}
 
 
 def level_of(result: Any, default: float = LEVEL) -> float:
