@@ -215,3 +215,35 @@ def test_log_odds_intervals_are_not_percentages():
     shown, _, _ = readable_table(frame)
     assert shown.iloc[0].tolist() == ["J1", "10.0%", "5.0% to 20.0%", "-0.5", "-1.25 to 0.25"]
     assert list(shown.columns)[-1] == "Effect (log-odds), 95% interval"
+
+
+def test_a_page_whose_shared_files_are_missing_or_altered_is_not_intact(tmp_path):
+    from toolkit.presentation import _digest, broken_static, share_static
+    from toolkit.reports import _intact
+    from toolkit.store import _sha256
+
+    name = f"vega-{_digest('var v = 1;')}.js"  # shared files are named by their content
+
+    folder = tmp_path / "demo" / "circuits"
+    folder.mkdir(parents=True)
+    page = share_static(
+        f'<p>x</p><script type="text/javascript" data-appellate-static="{name}">var v = 1;'
+        "</script>",
+        tmp_path / "demo" / "_static",
+        "../_static",
+    )
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    (folder / "run.ipynb").write_text("{}", encoding="utf-8")
+    summary = {
+        "executed_notebook": "run.ipynb",
+        "executed_sha256": _sha256(folder / "run.ipynb"),
+        "html_sha256": _sha256(folder / "index.html"),
+    }
+    assert broken_static(folder / "index.html") == [] and _intact(folder, summary)
+    shared = tmp_path / "demo" / "_static" / name
+    shared.write_text("var v = 2;", encoding="utf-8")  # same size, other content
+    assert broken_static(folder / "index.html") == [name]
+    assert not _intact(folder, summary)
+    shared.unlink()
+    assert broken_static(folder / "index.html") == [name]
+    assert not _intact(folder, summary)

@@ -482,10 +482,9 @@ def library_html(name: str) -> str:
     """
     if name in _SENT:
         return ""
-    source = _LIBRARIES[name]()
-    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    safe = _LIBRARIES[name]().replace("</script", "<\\/script")
+    digest = _digest(safe)  # of the text the shared file will hold
     _SENT.add(name)
-    safe = source.replace("</script", "<\\/script")
     return (
         f'<script type="text/javascript" data-appellate-static="{name}-{digest}.js">{safe}</script>'
     )
@@ -502,13 +501,46 @@ _CSS_REGION = re.compile(
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", flags=re.S)
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def _write_once(static_dir: Path, name: str, text: str) -> None:
     from toolkit.store import write_atomic
 
     target = static_dir / name
-    if not target.exists() or target.stat().st_size != len(text.encode("utf-8")):
+    if not target.exists() or _digest(target.read_text(encoding="utf-8", errors="replace")) != (
+        _digest(text)
+    ):
         static_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(target, text)
+
+
+_SHARED_REF = re.compile(
+    r'(?:src|href)="\.\./_static/([A-Za-z0-9_.-]+-([0-9a-f]{12})\.(?:js|css))"'
+)
+
+
+def broken_static(page: Path) -> list[str]:
+    """The shared files a report page links to that are missing or altered (empty: all intact).
+
+    Every shared file is named by its content (``vega-<12 hex of its sha256>.js``), so a file
+    whose content no longer matches its name is reported like a missing one.
+    """
+    try:
+        text = page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return [str(page)]
+    broken = []
+    for name, digest in sorted(set(_SHARED_REF.findall(text))):
+        target = page.parent.parent / "_static" / name
+        try:
+            ok = _digest(target.read_text(encoding="utf-8")) == digest
+        except (OSError, UnicodeDecodeError):
+            ok = False
+        if not ok:
+            broken.append(name)
+    return broken
 
 
 def share_static(page: str, static_dir: Path, href: str) -> str:
@@ -549,8 +581,7 @@ def share_static(page: str, static_dir: Path, href: str) -> str:
 
     def move_css(match: re.Match[str]) -> str:
         css = "\n".join(part.strip() for part in _STYLE.findall(match.group(2)))
-        digest = hashlib.sha256(css.encode("utf-8")).hexdigest()[:12]
-        name = f"{match.group(1)}-{digest}.css"
+        name = f"{match.group(1)}-{_digest(css)}.css"
         _write_once(static_dir, name, css)
         return f'<link rel="stylesheet" href="{html.escape(href)}/{name}">'
 

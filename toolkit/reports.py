@@ -370,13 +370,17 @@ def _sha256(path: Path) -> str | None:
 
 
 def _intact(folder: Path, summary: Mapping[str, Any]) -> bool:
-    """The executed notebook and the page are the ones ``summary.json`` was written with."""
+    """The executed notebook and the page are the ones ``summary.json`` was written with, and
+    the shared files the page links to are there, unaltered."""
+    from toolkit.presentation import broken_static
+
     notebook = summary.get("executed_notebook")
     return (
         isinstance(notebook, str)
         and summary.get("executed_sha256") is not None
         and _sha256(folder / notebook) == summary.get("executed_sha256")
         and _sha256(folder / "index.html") == summary.get("html_sha256")
+        and not broken_static(folder / "index.html")  # the shared libraries it links to
     )
 
 
