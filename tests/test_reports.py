@@ -154,6 +154,7 @@ def test_bad_parameters_fail_before_any_kernel(tmp_path):
         plan_jobs(load_manifest(manifest), only=["nope"])
 
 
+@pytest.mark.slow
 def test_a_failing_and_a_hanging_notebook_leave_the_others(tmp_path, capsys):
     # a small notebook beside them (the full reports are built by `built`), so the timeout
     # that stops the hanging one can be short; it runs first ("asleep"), beside the others
@@ -181,6 +182,7 @@ def test_a_failing_and_a_hanging_notebook_leave_the_others(tmp_path, capsys):
     assert "planted failure" in index and "timed out" in index
 
 
+@pytest.mark.slow
 def test_papermill_by_hand_with_the_project_kernel(tmp_path):
     env = {**os.environ, "APPELLATE_REPORTS": str(tmp_path / "reports")}
     run = subprocess.run(
@@ -264,6 +266,7 @@ def _free_port():
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_jupyterlab_lists_the_notebooks_and_the_project_kernel(tmp_path):
     port = _free_port()
     token = "appellate-test"
@@ -364,6 +367,7 @@ def test_every_notebook_runs_on_real_data(source, real_raw, tmp_path, monkeypatc
     assert "SIMULATED" not in (tmp_path / "index.html").read_text()
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_keeps_what_finished(tmp_path):
     manifest = _manifest(tmp_path, {"fast": {}, "slow": {}})
     _notebook(tmp_path / "notebooks" / "fast.ipynb", "y = 2")
