@@ -50,3 +50,15 @@ def real_raw(mirror, tmp_path_factory) -> Path:
     for name in ("scdb", "songer", "auburn", "fjc_judges", "greene"):
         fetch(name, mirror=mirror, raw_dir=data / "raw")
     return data
+
+
+# Fixtures that build reports, a wheel or the real-data sources: every test using one is
+# `slow`. `make test` (and CI) runs them all; `pytest -m "not slow"` is the quick check.
+SLOW_FIXTURES = frozenset({"built", "installed", "real_raw"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that use a slow fixture as ``slow``."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -96,6 +96,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_a_cache_build_killed_at_random_points_is_rebuilt(small, tmp_path):
     rng = random.Random(SEED)
     raw = tmp_path / "raw.csv"
@@ -347,6 +348,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 def test_killing_the_runner_kills_its_notebooks_and_keeps_the_good_report(tiny, tmp_path):
     out = tmp_path / "out"
     first = build_reports(tiny, out_dir=out)
@@ -413,6 +415,7 @@ def _tmpfs(path: Path, size: str):
         subprocess.run(["umount", "-l", str(path)], capture_output=True)
 
 
+@pytest.mark.slow
 def test_a_full_disk_or_a_read_only_folder_keeps_the_previous_report(tiny, tmp_path):
     with _tmpfs(tmp_path / "disk", "8m") as disk:
         out = disk / "out"

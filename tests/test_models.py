@@ -64,11 +64,30 @@ def test_cluster_groups_stay_aligned_when_rows_drop():
 
 
 def test_robust_and_model_based_errors(demo):
+    """One categorical predictor saturates the groups: the estimates are the groups' log-odds
+    (contrasts with the first), the model-based errors sqrt(1/(n p (1-p))) per group, added
+    in quadrature for a contrast: arithmetic on the group counts, no model fitted."""
     hc1 = fit_reversal_model(demo, "~ C(claim_type)")
     plain = fit_reversal_model(demo, "~ C(claim_type)", robust=False)
     assert hc1.cov_type == "HC1" and plain.cov_type == "nonrobust"
-    np.testing.assert_allclose(hc1.table["estimate"], plain.table["estimate"])
     assert len(hc1.marginal_effects) == 3
+    frame = _demo_frame(demo)
+    groups = frame.groupby(frame["claim_type"].astype("str"))["y"].agg(["sum", "count"])
+    p = groups["sum"] / groups["count"]
+    logit = np.log(p / (1 - p))
+    var = 1 / (groups["count"] * p * (1 - p))
+    terms = plain.table.set_index("term")
+    levels = [t.split("[T.")[1].rstrip("]") for t in terms.index if "[T." in t]
+    (base,) = set(groups.index) - set(levels)
+    expected_estimate = [logit[base], *(logit[g] - logit[base] for g in levels)]
+    expected_se = [np.sqrt(var[base]), *(np.sqrt(var[g] + var[base]) for g in levels)]
+    np.testing.assert_allclose(terms["estimate"], expected_estimate, rtol=1e-6)
+    np.testing.assert_allclose(terms["std_error"], expected_se, rtol=1e-6)
+    # with saturated groups HC0 is the same arithmetic, and HC1 scales it by n / (n - k)
+    n, k = hc1.n_obs, len(hc1.table)
+    np.testing.assert_allclose(
+        hc1.table["std_error"], np.array(expected_se) * np.sqrt(n / (n - k)), rtol=1e-6
+    )
 
 
 def test_model_errors(demo):

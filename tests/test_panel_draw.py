@@ -113,6 +113,7 @@ def test_result_shape_and_accounting(result, demo):
     assert "random assignment" in ASSUMPTIONS and result.assumptions == ASSUMPTIONS
 
 
+@pytest.mark.slow
 def test_the_interval_widens_on_small_data(result, tmp_path):
     write_demo(tmp_path, n_cases=600, seed=5)
     small = toolkit.load(str(tmp_path / "mapping.yaml"))

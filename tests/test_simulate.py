@@ -2,12 +2,14 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import toolkit
 from toolkit import paths
 from toolkit.simulate import DEMO_FILES, simulate_petitions, write_demo
 
 
+@pytest.mark.slow
 def test_committed_demo_is_byte_for_byte_a_fresh_simulation(tmp_path):
     write_demo(tmp_path)
     for name in DEMO_FILES:

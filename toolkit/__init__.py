@@ -1,7 +1,8 @@
 """Appellate toolkit: reversal patterns in appellate review, with honest statistics.
 
-The public API is listed in ``__all__``. Importing the package is fast and silent: the heavy
-libraries (pandas, statsmodels, altair) load on first use of a name that needs them.
+The public API is listed in ``__all__``, built from the ``_LAZY`` table (name -> module).
+Importing the package is fast and silent: the heavy libraries (pandas, statsmodels, altair)
+load on first use of a name that needs them.
 
 Examples
 --------
@@ -20,65 +21,7 @@ from toolkit.errors import DataError, MappingError, ToolkitError, UnknownSourceE
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "CIRCUITS",
-    "OUTCOMES",
-    "RULES",
-    "__version__",
-    "agreement",
-    "apply_rule",
-    "CaseData",
-    "chart_funnel",
-    "chart_durations",
-    "chart_heatmap",
-    "chart_judge_effects",
-    "chart_panels",
-    "chart_rates",
-    "chart_rule_sensitivity",
-    "chart_trend",
-    "chart_confusion",
-    "chart_estimates",
-    "chart_odds_ratios",
-    "code_disposition",
-    "code_dispositions",
-    "cohen_kappa",
-    "compare_rates",
-    "data_dictionary",
-    "DataError",
-    "detect_separation",
-    "disagreements",
-    "draft_mapping",
-    "durations",
-    "firth_logit",
-    "fit_reversal_model",
-    "fleiss_kappa",
-    "get_rule",
-    "init_project",
-    "judge_effects",
-    "krippendorff_alpha",
-    "load",
-    "outcome_table",
-    "MappingError",
-    "panel_composition",
-    "panel_draw",
-    "proportion_ci",
-    "pseudonym",
-    "read_mapping",
-    "replicate",
-    "replication_summary",
-    "reversal_rates",
-    "rollup",
-    "rollup_claims",
-    "rule_sensitivity",
-    "save_chart",
-    "simulate_petitions",
-    "subset",
-    "ToolkitError",
-    "trend",
-    "UnknownSourceError",
-    "validate_coding",
-]
-
+# Public name -> the module that defines it, imported on first use (see __getattr__).
 _LAZY = {
     "CIRCUITS": "toolkit.schema",
     "OUTCOMES": "toolkit.schema",
@@ -118,9 +61,9 @@ _LAZY = {
     "chart_trend": "toolkit.charts",
     "chart_panels": "toolkit.charts",
     "chart_rule_sensitivity": "toolkit.charts",
-    "chart_confusion": "toolkit.charts",
-    "chart_estimates": "toolkit.charts",
     "chart_odds_ratios": "toolkit.charts",
+    "chart_estimates": "toolkit.charts",
+    "chart_confusion": "toolkit.charts",
     "save_chart": "toolkit.charts",
     "draft_mapping": "toolkit.drafting",
     "read_mapping": "toolkit.mapping",
@@ -133,51 +76,61 @@ _LAZY = {
     "validate_coding": "toolkit.text",
 }
 
-if TYPE_CHECKING:
-    from toolkit.assignment import panel_draw
-    from toolkit.charts import (
-        chart_confusion,
-        chart_durations,
-        chart_estimates,
-        chart_funnel,
-        chart_heatmap,
-        chart_judge_effects,
-        chart_odds_ratios,
-        chart_panels,
-        chart_rates,
-        chart_rule_sensitivity,
-        chart_trend,
-        save_chart,
-    )
-    from toolkit.diagnostics import detect_separation, firth_logit
-    from toolkit.drafting import draft_mapping
-    from toolkit.filters import subset
-    from toolkit.mapping import read_mapping
-    from toolkit.models import fit_reversal_model, judge_effects, pseudonym, trend
-    from toolkit.outcomes import (
-        RULES,
-        apply_rule,
-        get_rule,
-        outcome_table,
-        rollup,
-        rollup_claims,
-    )
-    from toolkit.panels import panel_composition
-    from toolkit.project import init_project
-    from toolkit.rates import compare_rates, proportion_ci, reversal_rates, rule_sensitivity
-    from toolkit.reliability import (
-        agreement,
-        cohen_kappa,
-        disagreements,
-        fleiss_kappa,
-        krippendorff_alpha,
-    )
-    from toolkit.replications import replicate, replication_summary
-    from toolkit.schema import CIRCUITS, OUTCOMES, CaseData, data_dictionary
-    from toolkit.simulate import simulate_petitions
-    from toolkit.sources import load
-    from toolkit.text import code_disposition, code_dispositions, validate_coding
-    from toolkit.timing import durations
+# The public names, written once: the table above, plus what is defined or imported here.
+__all__ = ["__version__", "DataError", "MappingError", "ToolkitError", "UnknownSourceError", *_LAZY]
+
+if TYPE_CHECKING:  # static analysers and IDEs only; tests/test_package.py checks it is _LAZY
+    from toolkit.assignment import panel_draw as panel_draw
+    from toolkit.charts import chart_confusion as chart_confusion
+    from toolkit.charts import chart_durations as chart_durations
+    from toolkit.charts import chart_estimates as chart_estimates
+    from toolkit.charts import chart_funnel as chart_funnel
+    from toolkit.charts import chart_heatmap as chart_heatmap
+    from toolkit.charts import chart_judge_effects as chart_judge_effects
+    from toolkit.charts import chart_odds_ratios as chart_odds_ratios
+    from toolkit.charts import chart_panels as chart_panels
+    from toolkit.charts import chart_rates as chart_rates
+    from toolkit.charts import chart_rule_sensitivity as chart_rule_sensitivity
+    from toolkit.charts import chart_trend as chart_trend
+    from toolkit.charts import save_chart as save_chart
+    from toolkit.diagnostics import detect_separation as detect_separation
+    from toolkit.diagnostics import firth_logit as firth_logit
+    from toolkit.drafting import draft_mapping as draft_mapping
+    from toolkit.filters import subset as subset
+    from toolkit.mapping import read_mapping as read_mapping
+    from toolkit.models import fit_reversal_model as fit_reversal_model
+    from toolkit.models import judge_effects as judge_effects
+    from toolkit.models import pseudonym as pseudonym
+    from toolkit.models import trend as trend
+    from toolkit.outcomes import RULES as RULES
+    from toolkit.outcomes import apply_rule as apply_rule
+    from toolkit.outcomes import get_rule as get_rule
+    from toolkit.outcomes import outcome_table as outcome_table
+    from toolkit.outcomes import rollup as rollup
+    from toolkit.outcomes import rollup_claims as rollup_claims
+    from toolkit.panels import panel_composition as panel_composition
+    from toolkit.project import init_project as init_project
+    from toolkit.rates import compare_rates as compare_rates
+    from toolkit.rates import proportion_ci as proportion_ci
+    from toolkit.rates import reversal_rates as reversal_rates
+    from toolkit.rates import rule_sensitivity as rule_sensitivity
+    from toolkit.reliability import agreement as agreement
+    from toolkit.reliability import cohen_kappa as cohen_kappa
+    from toolkit.reliability import disagreements as disagreements
+    from toolkit.reliability import fleiss_kappa as fleiss_kappa
+    from toolkit.reliability import krippendorff_alpha as krippendorff_alpha
+    from toolkit.replications import replicate as replicate
+    from toolkit.replications import replication_summary as replication_summary
+    from toolkit.schema import CIRCUITS as CIRCUITS
+    from toolkit.schema import OUTCOMES as OUTCOMES
+    from toolkit.schema import CaseData as CaseData
+    from toolkit.schema import data_dictionary as data_dictionary
+    from toolkit.simulate import simulate_petitions as simulate_petitions
+    from toolkit.sources import load as load
+    from toolkit.text import code_disposition as code_disposition
+    from toolkit.text import code_dispositions as code_dispositions
+    from toolkit.text import validate_coding as validate_coding
+    from toolkit.timing import durations as durations
 
 
 def __getattr__(name: str) -> Any:

@@ -325,37 +325,113 @@ def simulate_petitions(
     >>> len(sim["cases"]), sorted(sim["truth"]["target_grant_rate_2009"])[:2]
     (300, ['ca1', 'ca10'])
     """
+    # The steps draw from one generator in a fixed order: reordering them changes the data.
     rng = np.random.default_rng(seed)
-    p = PARAMS
     judges = _judges(rng)
     u = pd.Series(
-        rng.normal(0.0, p["judge_effect_sd"], len(judges)).round(6), index=judges["judge_id"]
+        rng.normal(0.0, PARAMS["judge_effect_sd"], len(judges)).round(6),
+        index=judges["judge_id"],
     )
     party = judges.set_index("judge_id")["party"]
-    by_circuit = {c: g["judge_id"].tolist() for c, g in judges.groupby("circuit", sort=False)}
+    design = _draw_design(rng, n_cases, years)
+    panels, visiting = _draw_panels(rng, judges, design["circuit"])
+    alpha, granted = _draw_grants(rng, design, panels, party, u)
 
-    circuits = np.array(list(CIRCUIT_SHARE))
-    circuit = rng.choice(circuits, size=n_cases, p=list(CIRCUIT_SHARE.values()))
+    case_rows, claim_rows = [], []
+    case_outcomes: list[str] = []
+    for i in range(n_cases):
+        case_row, claims, outcome = _draw_case(
+            rng, i, design, panels[i], visiting[i], party, bool(granted[i])
+        )
+        case_rows.append(case_row)
+        claim_rows += claims
+        case_outcomes.append(outcome)
+
+    _add_filing_dates(case_rows, design["circuit"], seed)
+    from toolkit.outcomes import get_rule
+
+    counted = get_rule("disturbed").flag(pd.Series(case_outcomes)).notna().to_numpy()
+    disagreement = _true_panel_disagreement(
+        judges, u, design["circuit"], design["claim_type"], design["year"], counted, alpha
+    )
+    return {
+        "cases": pd.DataFrame(case_rows),
+        "claims": pd.DataFrame(claim_rows),
+        "judges": _judges_sheet(judges),
+        "truth": _truth(seed, n_cases, years, alpha, u, disagreement),
+    }
+
+
+def _draw_design(
+    rng: np.random.Generator, n_cases: int, years: tuple[int, int]
+) -> dict[str, np.ndarray]:
+    """Draw each petition's circuit, year and day of decision, and lead claim type.
+
+    Returns
+    -------
+    dict
+        Arrays of length ``n_cases``: ``circuit``, ``year``, ``day`` (0-364, from 1 January)
+        and ``claim_type``.
+    """
+    circuit = rng.choice(
+        np.array(list(CIRCUIT_SHARE)), size=n_cases, p=list(CIRCUIT_SHARE.values())
+    )
     year = rng.integers(years[0], years[1] + 1, size=n_cases)
     day = rng.integers(0, 365, size=n_cases)
     types = np.array(list(CLAIM_TYPE_SHARE))
     claim_type = rng.choice(types, size=n_cases, p=list(CLAIM_TYPE_SHARE.values()))
+    return {"circuit": circuit, "year": year, "day": day, "claim_type": claim_type}
 
+
+def _draw_panels(
+    rng: np.random.Generator, judges: pd.DataFrame, circuit: np.ndarray
+) -> tuple[list[list[str]], list[str]]:
+    """Draw a three-judge panel per petition from its circuit's roster.
+
+    With probability ``p_visiting_district_judge`` the third seat goes to a district judge
+    sitting by designation.
+
+    Returns
+    -------
+    tuple
+        The panels (three judge ids each) and, per petition, the visiting judge's id or ``""``.
+    """
+    by_circuit = {c: g["judge_id"].tolist() for c, g in judges.groupby("circuit", sort=False)}
     panels, visiting = [], []
     for c in circuit:
         roster = [j for j in by_circuit[c] if j.startswith("J")]
         district = [j for j in by_circuit[c] if j.startswith("D")]
         seats = list(rng.choice(roster, size=3, replace=False))
-        if rng.random() < p["p_visiting_district_judge"]:
+        if rng.random() < PARAMS["p_visiting_district_judge"]:
             seats[2] = str(rng.choice(district))
             visiting.append(seats[2])
         else:
             visiting.append("")
         panels.append([str(s) for s in seats])
+    return panels, visiting
+
+
+def _draw_grants(
+    rng: np.random.Generator,
+    design: dict[str, np.ndarray],
+    panels: list[list[str]],
+    party: pd.Series,
+    u: pd.Series,
+) -> tuple[dict[str, float], np.ndarray]:
+    """Calibrate each circuit's intercept, then draw whether each petition is granted.
+
+    Returns
+    -------
+    tuple
+        ``alpha`` (circuit -> intercept, rounded to 6 places) and a boolean array, one per
+        petition: granted at least in part if not dismissed as a whole.
+    """
+    p = PARAMS
+    circuit = design["circuit"]
     n_dem = np.array([sum(party[j] == "democratic" for j in panel) for panel in panels])
     u_sum = np.array([sum(u[j] for j in panel) for panel in panels])
     eta_rest = (
-        np.array([CLAIM_TYPE_EFFECT[t] for t in claim_type])
+        np.array([CLAIM_TYPE_EFFECT[t] for t in design["claim_type"]])
         + p["beta_democratic_appointee"] * n_dem
         + u_sum
     )
@@ -366,107 +442,150 @@ def simulate_petitions(
     eta = (
         np.array([alpha[c] for c in circuit])
         + eta_rest
-        + p["trend_per_year"] * (year - p["reference_year"])
+        + p["trend_per_year"] * (design["year"] - p["reference_year"])
     )
-    granted = rng.random(n_cases) < _expit(eta)
+    granted = rng.random(len(circuit)) < _expit(eta)
+    return alpha, granted
 
-    case_rows, claim_rows = [], []
-    case_outcomes: list[str] = []
-    for i in range(n_cases):
-        case_id = f"PFR-{i + 1:05d}"
-        decided = pd.Timestamp(int(year[i]), 1, 1) + pd.Timedelta(days=int(day[i]))
-        petitioners = ["P1", "P2"] if rng.random() < p["p_second_petitioner"] else ["P1"]
-        kinds = {
-            "asylum": ["asylum", "withholding", "cat"],
-            "withholding": ["withholding", "cat"],
-            "cat": ["cat"],
-            "motion_to_reopen": ["motion_to_reopen"],
-        }[claim_type[i]]
-        if claim_type[i] == "asylum" and rng.random() < 0.15:
-            kinds = ["asylum", "withholding"]
-        claims = [(pt, k) for pt in petitioners for k in kinds]
-        special = rng.random()
-        if special < p["p_uncoded"]:
-            results = ["unknown"] * len(claims)
-        elif special < p["p_uncoded"] + p["p_transferred"]:
-            results = ["other"] * len(claims)
-        elif rng.random() < p["p_dismissed_whole"]:
-            results = ["dismissed"] * len(claims)
-        else:
-            results = [
-                "dismissed"
-                if k != "motion_to_reopen" and rng.random() < p["p_claim_unexhausted"]
-                else "denied"
-                for _, k in claims
-            ]
-            live = [j for j, r in enumerate(results) if r == "denied"]
-            if granted[i] and live:
-                chosen = [j for j in live if rng.random() < p["p_claim_granted_given_grant"]]
-                for j in chosen or [live[int(rng.integers(len(live)))]]:
-                    results[j] = "granted"
-        outcome = rollup(results)
-        case_outcomes.append(outcome)
-        panel = panels[i]
-        dissent = ""
-        if outcome in ("denied", "granted", "mixed") and rng.random() < p["p_dissent"]:
-            want = "republican" if outcome in ("granted", "mixed") else "democratic"
-            pool = [j for j in panel if party[j] == want] or panel
-            dissent = str(pool[int(rng.integers(len(pool)))])
-        author = ""
-        if rng.random() >= p["p_per_curiam"]:
-            pool = [j for j in panel if j != dissent]
-            author = str(pool[int(rng.integers(len(pool)))])
-        published = rng.random() < (0.15 + 0.35 * (outcome in ("granted", "mixed")))
-        case_rows.append(
+
+def _draw_claims(
+    rng: np.random.Generator, claim_type: str, granted: bool
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Draw a petition's claims (petitioner, kind) and the result of each.
+
+    Returns
+    -------
+    tuple
+        The claims and their results (``granted``, ``denied``, ``dismissed``, ``other`` or
+        ``unknown``), in the same order.
+    """
+    p = PARAMS
+    petitioners = ["P1", "P2"] if rng.random() < p["p_second_petitioner"] else ["P1"]
+    kinds = {
+        "asylum": ["asylum", "withholding", "cat"],
+        "withholding": ["withholding", "cat"],
+        "cat": ["cat"],
+        "motion_to_reopen": ["motion_to_reopen"],
+    }[claim_type]
+    if claim_type == "asylum" and rng.random() < 0.15:
+        kinds = ["asylum", "withholding"]
+    claims = [(pt, k) for pt in petitioners for k in kinds]
+    special = rng.random()
+    if special < p["p_uncoded"]:
+        results = ["unknown"] * len(claims)
+    elif special < p["p_uncoded"] + p["p_transferred"]:
+        results = ["other"] * len(claims)
+    elif rng.random() < p["p_dismissed_whole"]:
+        results = ["dismissed"] * len(claims)
+    else:
+        results = [
+            "dismissed"
+            if k != "motion_to_reopen" and rng.random() < p["p_claim_unexhausted"]
+            else "denied"
+            for _, k in claims
+        ]
+        live = [j for j, r in enumerate(results) if r == "denied"]
+        if granted and live:
+            chosen = [j for j in live if rng.random() < p["p_claim_granted_given_grant"]]
+            for j in chosen or [live[int(rng.integers(len(live)))]]:
+                results[j] = "granted"
+    return claims, results
+
+
+def _draw_opinion(
+    rng: np.random.Generator, panel: list[str], party: pd.Series, outcome: str
+) -> tuple[str, str]:
+    """Draw the dissenting judge (if any) and the author (``""`` for per curiam).
+
+    Returns
+    -------
+    tuple
+        ``(dissent, author)`` judge ids, each possibly ``""``.
+    """
+    p = PARAMS
+    dissent = ""
+    if outcome in ("denied", "granted", "mixed") and rng.random() < p["p_dissent"]:
+        want = "republican" if outcome in ("granted", "mixed") else "democratic"
+        pool = [j for j in panel if party[j] == want] or panel
+        dissent = str(pool[int(rng.integers(len(pool)))])
+    author = ""
+    if rng.random() >= p["p_per_curiam"]:
+        pool = [j for j in panel if j != dissent]
+        author = str(pool[int(rng.integers(len(pool)))])
+    return dissent, author
+
+
+def _draw_case(
+    rng: np.random.Generator,
+    i: int,
+    design: dict[str, np.ndarray],
+    panel: list[str],
+    visiting: str,
+    party: pd.Series,
+    granted: bool,
+) -> tuple[dict[str, str], list[dict[str, str]], str]:
+    """Draw petition ``i``'s claims, opinion and remaining fields, as the researcher codes them.
+
+    Returns
+    -------
+    tuple
+        The row of the cases sheet, the rows of the claims sheet, and the case outcome.
+    """
+    year, kind = int(design["year"][i]), design["claim_type"][i]
+    case_id = f"PFR-{i + 1:05d}"
+    decided = pd.Timestamp(year, 1, 1) + pd.Timedelta(days=int(design["day"][i]))
+    claims, results = _draw_claims(rng, kind, granted)
+    outcome = rollup(results)
+    dissent, author = _draw_opinion(rng, panel, party, outcome)
+    published = rng.random() < (0.15 + 0.35 * (outcome in ("granted", "mixed")))
+    case_row = {
+        "Case ID": case_id,
+        "Docket No.": f"{year % 100 - 1:02d}-{70000 + i}",
+        "Circuit": CIRCUIT_LABEL[design["circuit"][i]],
+        "Decided": decided.strftime("%m/%d/%Y"),
+        "Lead claim": CLAIM_LABEL[kind],
+        "Disposition": DISPOSITION_LABEL[outcome],
+        "Judge 1": panel[0],
+        "Judge 2": panel[1],
+        "Judge 3": panel[2],
+        "Author": author,
+        "Dissent": dissent,
+        "Visiting": visiting,
+        "Published": "Y" if published else "N",
+        "Country of origin": COUNTRIES[int(rng.integers(len(COUNTRIES)))],
+        "Pro se": "Y" if rng.random() < 0.15 else "N",
+    }
+    claim_rows = []
+    for (petitioner, claim_kind), result in zip(claims, results, strict=True):
+        names, probs = ISSUES[claim_kind]
+        claim_rows.append(
             {
                 "Case ID": case_id,
-                "Docket No.": f"{int(year[i]) % 100 - 1:02d}-{70000 + i}",
-                "Circuit": CIRCUIT_LABEL[circuit[i]],
-                "Decided": decided.strftime("%m/%d/%Y"),
-                "Lead claim": CLAIM_LABEL[claim_type[i]],
-                "Disposition": DISPOSITION_LABEL[outcome],
-                "Judge 1": panel[0],
-                "Judge 2": panel[1],
-                "Judge 3": panel[2],
-                "Author": author,
-                "Dissent": dissent,
-                "Visiting": visiting[i],
-                "Published": "Y" if published else "N",
-                "Country of origin": COUNTRIES[int(rng.integers(len(COUNTRIES)))],
-                "Pro se": "Y" if rng.random() < 0.15 else "N",
+                "Petitioner": petitioner,
+                "Claim": CLAIM_LABEL[claim_kind],
+                "Issue": str(rng.choice(names, p=probs)),
+                "Result": CLAIM_OUTCOME_LABEL[result],
             }
         )
-        for (petitioner, kind), result in zip(claims, results, strict=True):
-            names, probs = ISSUES[kind]
-            claim_rows.append(
-                {
-                    "Case ID": case_id,
-                    "Petitioner": petitioner,
-                    "Claim": CLAIM_LABEL[kind],
-                    "Issue": str(rng.choice(names, p=probs)),
-                    "Result": CLAIM_OUTCOME_LABEL[result],
-                }
-            )
+    return case_row, claim_rows, outcome
 
-    # Filing dates and the panel-draw truth: a stream of their own, so nothing above changes.
+
+def _add_filing_dates(case_rows: list[dict[str, str]], circuit: np.ndarray, seed: int) -> None:
+    """Add each case's ``Filed`` date, drawn from a stream of its own so nothing else changes."""
     extra = np.random.default_rng(np.random.SeedSequence([seed, 2]))
     decided_dates = pd.to_datetime([row["Decided"] for row in case_rows], format="%m/%d/%Y")
     log_days = np.log([FILING_MEDIAN_DAYS[c] for c in circuit]) + FILING_LOG_SD * (
-        extra.standard_normal(n_cases)
+        extra.standard_normal(len(case_rows))
     )
     days = np.maximum(np.round(np.exp(log_days)), 1).astype("int64")
     filed = decided_dates - pd.to_timedelta(days, unit="D")
     for row, date in zip(case_rows, filed, strict=True):
         row["Filed"] = date.strftime("%m/%d/%Y")
-    from toolkit.outcomes import get_rule
 
-    outcomes = pd.Series(case_outcomes)
-    counted = get_rule("disturbed").flag(outcomes).notna().to_numpy()
-    true_disagreement, true_disagreement_by_circuit = _true_panel_disagreement(
-        judges, u, circuit, claim_type, year, counted, alpha
-    )
 
-    judges_out = pd.DataFrame(
+def _judges_sheet(judges: pd.DataFrame) -> pd.DataFrame:
+    """The judges file in the researcher's own layout."""
+    return pd.DataFrame(
         {
             "Judge ID": judges["judge_id"],
             "Court": np.where(
@@ -478,7 +597,19 @@ def simulate_petitions(
             "Commissioned": judges["commissioned"],
         }
     )
-    truth = {
+
+
+def _truth(
+    seed: int,
+    n_cases: int,
+    years: tuple[int, int],
+    alpha: dict[str, float],
+    u: pd.Series,
+    disagreement: tuple[float, dict[str, float]],
+) -> dict[str, Any]:
+    """The planted parameters, JSON-ready, in the order ``truth.json`` lists them."""
+    true_disagreement, true_disagreement_by_circuit = disagreement
+    return {
         "description": "SIMULATED demo data: the parameters the petitions were drawn from",
         "seed": seed,
         "n_cases": n_cases,
@@ -490,7 +621,7 @@ def simulate_petitions(
         "target_grant_rate_2009": TARGET_RATE_2009,
         "alpha_circuit": alpha,
         "beta_claim_type": CLAIM_TYPE_EFFECT,
-        **{k: v for k, v in p.items()},
+        **{k: v for k, v in PARAMS.items()},
         "circuit_share": CIRCUIT_SHARE,
         "claim_type_share": CLAIM_TYPE_SHARE,
         "judge_effects": {k: float(v) for k, v in u.items()},
@@ -501,12 +632,6 @@ def simulate_petitions(
         "filing_log_sd": FILING_LOG_SD,
         "filing_model": "days from filing to decision ~ exp(log(filing_median_days[circuit]) "
         "+ filing_log_sd * Normal(0, 1)), rounded, at least 1",
-    }
-    return {
-        "cases": pd.DataFrame(case_rows),
-        "claims": pd.DataFrame(claim_rows),
-        "judges": judges_out,
-        "truth": truth,
     }
 
 

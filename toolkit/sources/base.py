@@ -5,6 +5,7 @@ changed since they were fetched)."""
 
 from __future__ import annotations
 
+import struct
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ __all__ = [
     "fetched_folder",
     "find",
     "load_cached",
+    "plain_codes",
     "read_table",
 ]
 
@@ -56,7 +58,7 @@ def read_table(path: Path, **options: Any) -> pd.DataFrame:
         if path.suffix == ".dta":
             return pd.read_stata(path, convert_categoricals=False)
         return pd.read_csv(path, low_memory=False, **options)
-    except (OSError, ValueError, UnicodeDecodeError, EOFError, zlib.error) as exc:
+    except (OSError, ValueError, UnicodeDecodeError, EOFError, zlib.error, struct.error) as exc:
         detail = str(exc) or "the file ends too early (truncated?)"
         raise DataError(
             f"cannot read the file: {type(exc).__name__}: {detail}", file=str(path)
@@ -72,13 +74,24 @@ def code_map(codes: pd.Series, table: Mapping[Any, str], *, missing: str = "unkn
     present = numeric.notna()
     known = numeric.isin(list(table))
     if (present & ~known).any():
-        bad = sorted(pd.unique(numeric[present & ~known]))
+        bad = plain_codes(numeric[present & ~known])
         raise DataError(
             f"undocumented code(s) {bad} in {codes.name!r}",
             column=str(codes.name),
             expected=f"one of {sorted(table)}",
         )
     return numeric.map(table).where(present, missing).astype("str")
+
+
+def plain_codes(codes: pd.Series) -> list[int | float]:
+    """The distinct codes, sorted, as plain numbers for a message: ``[12, 13.5]``.
+
+    Examples
+    --------
+    >>> plain_codes(pd.Series([13.0, 12.0, 13.0, 2.5]))
+    [2.5, 12, 13]
+    """
+    return [int(c) if float(c).is_integer() else float(c) for c in sorted(pd.unique(codes))]
 
 
 def entry(

@@ -883,120 +883,35 @@ def _with_row_note(exc: DataError) -> DataError:
 
 
 def _read(path: str | Path | None, m: Mapping[str, Any], source: str | None) -> schema.CaseData:
-    if path is None:
-        if "file" not in m:
-            raise MappingError("no cases file: pass a path, or name 'file' in the mapping")
-        path = _resolve(m, m["file"])
-    path = Path(path)
+    """Read the cases file and the files the mapping names beside it, step by step."""
+    path = _cases_path(path, m)
     source = source or m.get("source") or path.stem
     date_format = m.get("date_format")
-    file_label = path.name
-    files = {file_label: file_info(path)} if path.exists() else {}
+    files = {path.name: file_info(path)} if path.exists() else {}
     df, rownum, ledger = _read_rows(path, m, "cases")
-    own_columns = list(df.columns)
-
-    columns = {k: str(v) for k, v in (m.get("columns") or {}).items()}
-    _check_columns(columns, own_columns, str(path))
-    if not columns:
-        columns = {c.name: c.name for c in schema.TABLES["cases"] if c.name in df.columns}
-    if "case_id" not in columns:
-        raise MappingError("the mapping must name the case id column (columns: case_id: ...)")
-    claims_cfg = m.get("claims")
-    if "outcome" not in columns and not claims_cfg:
-        raise MappingError(
-            "the mapping must name the outcome column (columns: outcome: ...), "
-            "or give claims to roll the outcome up from"
-        )
-    section = {"columns": columns, "values": m.get("values") or {}}
-    cases_in = df.copy()
-    for canon, value in (m.get("defaults") or {}).items():
-        if canon in columns:
-            raise MappingError(f"defaults.{canon} conflicts with columns.{canon}")
-        cases_in[canon] = value
-    cases_in["source"] = source
-    added = {k: k for k in (m.get("defaults") or {})}
-    if "weight" not in columns:
-        cases_in["weight"] = 1.0
-        added["weight"] = "weight"
-    if "outcome" not in columns:  # rolled up from the claims below
-        cases_in["outcome"] = "unknown"
-        added["outcome"] = "outcome"
-    cases_in = cases_in.drop(columns=_consumed(m), errors="ignore")
-    section["columns"] = {**columns, "source": "source", **added}
-    cases = _canonical_frame(cases_in, section, "cases", str(path), rownum, date_format)
+    columns = _case_columns(m, df, path)
+    cases = _case_frame(df, rownum, m, columns, source, path)
     rownum = rownum.reset_index(drop=True)
-    cases["case_id"] = source + ":" + cases["case_id"]
-    bad_w = cases["weight"].isna() | (cases["weight"] <= 0)
-    if bad_w.any():
-        raise DataError(
-            "missing or non-positive sampling weights",
-            file=str(path),
-            column=columns.get("weight", "weight"),
-            rows=rownum[bad_w.to_numpy()].tolist(),
-            expected="a number > 0",
-        )
-    if "year" not in columns and "decided" in cases.columns:
-        cases["year"] = cases["decided"].dt.year.astype("Int64")
-    if "court" not in cases.columns and "circuit" in cases.columns:
-        cases["court"] = cases["circuit"].astype("str")
+    _check_weights(cases, rownum, columns, path)
+    cases = _derived_columns(cases, columns)
 
     notes: list[str] = []
     claims = None
+    claims_cfg = m.get("claims")
     if claims_cfg:
         claims, claim_ledger, claim_files = _claims(
             claims_cfg, m, df, cases, rownum, source, str(path), date_format
         )
         ledger += claim_ledger
         files.update(claim_files)
-        rolled = rollup_claims(claims)
-        from_claims = cases["case_id"].map(rolled)
-        if "outcome" in columns:
-            cases["claims_outcome"] = pd.Categorical(from_claims, categories=list(schema.OUTCOMES))
-            differ = from_claims.notna() & (
-                from_claims.astype("str") != cases["outcome"].astype("str")
-            )
-            if differ.any():
-                notes.append(
-                    f"{int(differ.sum())} case(s) whose coded outcome differs from the roll-up of "
-                    "their claims (column claims_outcome): "
-                    f"{compact_rows(rownum[differ.to_numpy()])}"
-                )
-        else:
-            none = from_claims.isna()
-            if none.any():
-                raise DataError(
-                    "case(s) without claims, so no outcome can be rolled up",
-                    file=str(path),
-                    rows=rownum[none.to_numpy()].tolist(),
-                    expected="at least one claim per case, or an outcome column",
-                )
-            cases["outcome"] = pd.Categorical(from_claims, categories=list(schema.OUTCOMES))
-            cases["outcome_raw"] = "rolled up from claims"
-        cases = schema.conform(cases, "cases", file=str(path))
-
-    if claims_cfg and "column" in claims_cfg and claims is not None:
-        per_case = claims.groupby("case_id", sort=False)["claim"].agg(list)
-        listed = cases["case_id"].map(per_case)
-        cases["n_claims"] = listed.map(lambda v: len(v) if isinstance(v, list) else 0).astype(
-            "Int64"
-        )
-        if "claim_type" not in columns:  # the lead (first listed) claim
-            cases["claim_type"] = schema._as_text(
-                listed.map(lambda v: v[0] if isinstance(v, list) and v else None)
-            )
-        cases = schema.conform(cases, "cases", file=str(path))
+        cases = _roll_up_claims(cases, claims, columns, rownum, path, notes)
+        if "column" in claims_cfg:
+            cases = _claim_counts(cases, claims, columns, path)
 
     votes = None
     sizes: dict[str, list[int]] = {}
     if m.get("panel"):
-        votes, author, sizes, panel_notes = _votes(
-            df.reset_index(drop=True), cases["case_id"], m["panel"], str(path), rownum
-        )
-        notes += panel_notes
-        if "author" not in columns and (
-            "author" in m["panel"] or any(len(a) for a in author.dropna())
-        ):
-            cases["author"] = schema._as_text(author)
+        votes, cases, sizes = _panels(df, cases, m["panel"], columns, rownum, path, notes)
 
     judges = None
     if m.get("judges"):
@@ -1004,29 +919,14 @@ def _read(path: str | Path | None, m: Mapping[str, Any], source: str | None) -> 
         ledger += judge_ledger
         files.update(judge_files)
         if votes is not None:
-            unknown = ~votes["judge_id"].isin(judges["judge_id"])
-            if unknown.any():
-                ids = sorted(pd.unique(votes.loc[unknown, "judge_id"]))
-                case_rows = rownum[cases["case_id"].isin(votes.loc[unknown, "case_id"]).to_numpy()]
-                raise DataError(
-                    f"judge id(s) in the panels but not in the judges file: {', '.join(ids[:20])}",
-                    file=str(path),
-                    rows=case_rows.tolist(),
-                    expected="every panel judge listed in the judges file",
-                )
+            _check_panel_judges(votes, judges, cases, rownum, path)
 
-    flagged = sum(len(rows) for rows in sizes.values())
-    for reason, rows in sizes.items():  # kept, and counted with their rows
-        ledger.insert(0, entry(file_label, "cases", "kept", len(rows), reason, rows))
-    ledger.insert(0, entry(file_label, "cases", "kept", len(cases) - flagged))
-    rows_read = {e["file"]: 0 for e in ledger}
-    for e in ledger:
-        rows_read[e["file"]] += int(e["n_rows"])
+    ledger = _case_ledger(ledger, path.name, len(cases), sizes)
     meta = {
         "source": source,
         "reader": "coded",
         "files": files,
-        "rows_read": rows_read,
+        "rows_read": _rows_read(ledger),
         "mapping": m.get("_path"),
         "read_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "notes": notes,
@@ -1039,6 +939,209 @@ def _read(path: str | Path | None, m: Mapping[str, Any], source: str | None) -> 
         ledger=schema.ledger_frame(ledger),
         meta=meta,
     )
+
+
+def _cases_path(path: str | Path | None, m: Mapping[str, Any]) -> Path:
+    """The cases file: the one passed, else the mapping's ``file`` (relative to the mapping)."""
+    if path is None:
+        if "file" not in m:
+            raise MappingError("no cases file: pass a path, or name 'file' in the mapping")
+        path = _resolve(m, m["file"])
+    return Path(path)
+
+
+def _case_columns(m: Mapping[str, Any], df: pd.DataFrame, path: Path) -> dict[str, str]:
+    """The mapping's ``columns`` (canonical name -> own column), checked against the file.
+
+    Without a ``columns`` section the file's canonical column names map to themselves. The case
+    id must be mapped, and the outcome too unless claims are given to roll it up from.
+    """
+    columns = {k: str(v) for k, v in (m.get("columns") or {}).items()}
+    _check_columns(columns, list(df.columns), str(path))
+    if not columns:
+        columns = {c.name: c.name for c in schema.TABLES["cases"] if c.name in df.columns}
+    if "case_id" not in columns:
+        raise MappingError("the mapping must name the case id column (columns: case_id: ...)")
+    if "outcome" not in columns and not m.get("claims"):
+        raise MappingError(
+            "the mapping must name the outcome column (columns: outcome: ...), "
+            "or give claims to roll the outcome up from"
+        )
+    return columns
+
+
+def _case_frame(
+    df: pd.DataFrame,
+    rownum: pd.Series,
+    m: Mapping[str, Any],
+    columns: dict[str, str],
+    source: str,
+    path: Path,
+) -> pd.DataFrame:
+    """The canonical cases table: mapped columns, ``defaults``, source, weight, outcome.
+
+    A missing weight is 1; a missing outcome is ``unknown`` until the claims roll it up. Case
+    ids are prefixed with the source (``source:id``).
+    """
+    section = {"columns": columns, "values": m.get("values") or {}}
+    cases_in = df.copy()
+    for canon, value in (m.get("defaults") or {}).items():
+        if canon in columns:
+            raise MappingError(f"defaults.{canon} conflicts with columns.{canon}")
+        cases_in[canon] = value
+    cases_in["source"] = source
+    added = {k: k for k in (m.get("defaults") or {})}
+    if "weight" not in columns:
+        cases_in["weight"] = 1.0
+        added["weight"] = "weight"
+    if "outcome" not in columns:  # rolled up from the claims
+        cases_in["outcome"] = "unknown"
+        added["outcome"] = "outcome"
+    cases_in = cases_in.drop(columns=_consumed(m), errors="ignore")
+    section["columns"] = {**columns, "source": "source", **added}
+    cases = _canonical_frame(cases_in, section, "cases", str(path), rownum, m.get("date_format"))
+    cases["case_id"] = source + ":" + cases["case_id"]
+    return cases
+
+
+def _check_weights(
+    cases: pd.DataFrame, rownum: pd.Series, columns: dict[str, str], path: Path
+) -> None:
+    """Raise :class:`DataError` naming the rows whose sampling weight is missing or <= 0."""
+    bad_w = cases["weight"].isna() | (cases["weight"] <= 0)
+    if bad_w.any():
+        raise DataError(
+            "missing or non-positive sampling weights",
+            file=str(path),
+            column=columns.get("weight", "weight"),
+            rows=rownum[bad_w.to_numpy()].tolist(),
+            expected="a number > 0",
+        )
+
+
+def _derived_columns(cases: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Fill ``year`` from the decision date and ``court`` from the circuit when not mapped."""
+    if "year" not in columns and "decided" in cases.columns:
+        cases["year"] = cases["decided"].dt.year.astype("Int64")
+    if "court" not in cases.columns and "circuit" in cases.columns:
+        cases["court"] = cases["circuit"].astype("str")
+    return cases
+
+
+def _roll_up_claims(
+    cases: pd.DataFrame,
+    claims: pd.DataFrame,
+    columns: dict[str, str],
+    rownum: pd.Series,
+    path: Path,
+    notes: list[str],
+) -> pd.DataFrame:
+    """Roll the claims up to a case outcome.
+
+    With a coded outcome, the roll-up goes in ``claims_outcome`` and disagreements become a
+    note; without one, the roll-up is the outcome and every case needs a claim.
+    """
+    from_claims = cases["case_id"].map(rollup_claims(claims))
+    if "outcome" in columns:
+        cases["claims_outcome"] = pd.Categorical(from_claims, categories=list(schema.OUTCOMES))
+        differ = from_claims.notna() & (from_claims.astype("str") != cases["outcome"].astype("str"))
+        if differ.any():
+            notes.append(
+                f"{int(differ.sum())} case(s) whose coded outcome differs from the roll-up of "
+                "their claims (column claims_outcome): "
+                f"{compact_rows(rownum[differ.to_numpy()])}"
+            )
+    else:
+        none = from_claims.isna()
+        if none.any():
+            raise DataError(
+                "case(s) without claims, so no outcome can be rolled up",
+                file=str(path),
+                rows=rownum[none.to_numpy()].tolist(),
+                expected="at least one claim per case, or an outcome column",
+            )
+        cases["outcome"] = pd.Categorical(from_claims, categories=list(schema.OUTCOMES))
+        cases["outcome_raw"] = "rolled up from claims"
+    return schema.conform(cases, "cases", file=str(path))
+
+
+def _claim_counts(
+    cases: pd.DataFrame, claims: pd.DataFrame, columns: dict[str, str], path: Path
+) -> pd.DataFrame:
+    """For claims listed in one cell: ``n_claims`` per case, and the lead claim's type."""
+    per_case = claims.groupby("case_id", sort=False)["claim"].agg(list)
+    listed = cases["case_id"].map(per_case)
+    cases["n_claims"] = listed.map(lambda v: len(v) if isinstance(v, list) else 0).astype("Int64")
+    if "claim_type" not in columns:  # the lead (first listed) claim
+        cases["claim_type"] = schema._as_text(
+            listed.map(lambda v: v[0] if isinstance(v, list) and v else None)
+        )
+    return schema.conform(cases, "cases", file=str(path))
+
+
+def _panels(
+    df: pd.DataFrame,
+    cases: pd.DataFrame,
+    panel: Mapping[str, Any],
+    columns: dict[str, str],
+    rownum: pd.Series,
+    path: Path,
+    notes: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[int]]]:
+    """The votes table from the panel columns, and the author when the mapping has none.
+
+    Returns
+    -------
+    tuple
+        ``votes``, the cases (with ``author`` filled from the panel when found there), and the
+        rows kept with an unusual panel size, by reason.
+    """
+    votes, author, sizes, panel_notes = _votes(
+        df.reset_index(drop=True), cases["case_id"], panel, str(path), rownum
+    )
+    notes += panel_notes
+    if "author" not in columns and ("author" in panel or any(len(a) for a in author.dropna())):
+        cases["author"] = schema._as_text(author)
+    return votes, cases, sizes
+
+
+def _check_panel_judges(
+    votes: pd.DataFrame,
+    judges: pd.DataFrame,
+    cases: pd.DataFrame,
+    rownum: pd.Series,
+    path: Path,
+) -> None:
+    """Raise :class:`DataError` naming the cases whose panel has a judge missing from the file."""
+    unknown = ~votes["judge_id"].isin(judges["judge_id"])
+    if unknown.any():
+        ids = sorted(pd.unique(votes.loc[unknown, "judge_id"]))
+        case_rows = rownum[cases["case_id"].isin(votes.loc[unknown, "case_id"]).to_numpy()]
+        raise DataError(
+            f"judge id(s) in the panels but not in the judges file: {', '.join(ids[:20])}",
+            file=str(path),
+            rows=case_rows.tolist(),
+            expected="every panel judge listed in the judges file",
+        )
+
+
+def _case_ledger(
+    ledger: list[dict[str, Any]], file_label: str, n_cases: int, sizes: dict[str, list[int]]
+) -> list[dict[str, Any]]:
+    """Put the kept case rows first in the ledger: plain ones, then each flagged panel size."""
+    flagged = sum(len(rows) for rows in sizes.values())
+    for reason, rows in sizes.items():  # kept, and counted with their rows
+        ledger.insert(0, entry(file_label, "cases", "kept", len(rows), reason, rows))
+    ledger.insert(0, entry(file_label, "cases", "kept", n_cases - flagged))
+    return ledger
+
+
+def _rows_read(ledger: list[dict[str, Any]]) -> dict[str, int]:
+    """Rows read per file: the ledger's rows, kept or dropped, summed by file."""
+    rows_read = {e["file"]: 0 for e in ledger}
+    for e in ledger:
+        rows_read[e["file"]] += int(e["n_rows"])
+    return rows_read
 
 
 def _claims(

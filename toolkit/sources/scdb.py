@@ -38,7 +38,15 @@ import pandas as pd
 
 from toolkit.errors import ToolkitError
 from toolkit.schema import OUTCOMES, CaseData, conform
-from toolkit.sources.base import case_data, code_map, entry, fetched_folder, load_cached, read_table
+from toolkit.sources.base import (
+    case_data,
+    code_map,
+    entry,
+    fetched_folder,
+    load_cached,
+    plain_codes,
+    read_table,
+)
 from toolkit.sources.registry import REGISTRY
 from toolkit.store import file_info
 
@@ -167,7 +175,7 @@ def source_court(codes: pd.Series) -> pd.Series:
     bad = numeric.notna() & out.isna()
     if bad.any():
         raise DataError(
-            f"undocumented caseSource code(s) {sorted(pd.unique(numeric[bad]))}",
+            f"undocumented caseSource code(s) {plain_codes(numeric[bad])}",
             column="caseSource",
             rows=(codes.index[bad] + 2).tolist(),
             expected="a code of the codebook's table of courts",
