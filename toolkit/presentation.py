@@ -63,6 +63,7 @@ _PAGE_LABELS: dict[str, str] = {
     "q75": "Third quartile",
     "median": "Median",
     "level": "Level",
+    "decided_by": "Rule that decided",  # the disposition coder's rule, not a reversal rule
     # a column two declared tables label differently: one label on a page
     "estimate": "Estimate",
     "n_effective": "Effective cases",
