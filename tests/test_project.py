@@ -64,7 +64,7 @@ def test_index_groups_by_dataset_and_marks_only_the_simulated_one(tmp_path):
         (out / "summary.json").write_text(json.dumps(summary))
     page = write_index(tmp_path).read_text()
     assert page.count("SIMULATED DATA") == 1
-    assert page.index("<h2>demo</h2>") < page.index("SIMULATED") < page.index("demo-1a2b3c4d")
+    assert page.index("<h2>demo</h2>") < page.index("SIMULATED") < page.index("<h2>demo-1a2b3c4d")
 
 
 def test_init_creates_a_project_found_from_inside_it(tmp_path, no_env, monkeypatch):
