@@ -97,6 +97,19 @@ def test_chart_judge_effects_trend_panels_sensitivity(demo):
     assert band["mark"]["type"] == "area" and band["encoding"]["y2"]["field"] == "fitted_high"
 
 
+def test_a_caterpillar_of_many_judges_draws_the_extremes_and_says_so(demo):
+    judges = judge_effects(demo)
+    assert len(judges) > 40
+    spec = _spec(charts.chart_judge_effects(judges))
+    drawn = next(iter(spec["datasets"].values()))
+    ranked = judges.sort_values("estimate", kind="stable")["judge_id"].astype(str).tolist()
+    assert sorted(r["judge_id"] for r in drawn) == sorted(ranked[:20] + ranked[-20:])
+    assert f"20 lowest estimates of {len(judges):,} judges" in spec["title"]["subtitle"]
+    every = _spec(charts.chart_judge_effects(judges, show=None))
+    assert len(next(iter(every["datasets"].values()))) == len(judges)
+    assert "lowest" not in every["title"]["subtitle"]
+
+
 def test_save_chart_formats_and_offline_html(demo, tmp_path):
     chart = charts.chart_rates(reversal_rates(demo, by="circuit"))
     written = charts.save_chart(chart, tmp_path / "rates")

@@ -418,8 +418,21 @@ def chart_funnel(
     )
 
 
-def chart_judge_effects(judges: pd.DataFrame, title: str | None = None) -> Any:
+def chart_judge_effects(
+    judges: pd.DataFrame, title: str | None = None, show: int | None = 40
+) -> Any:
     """Caterpillar plot: each judge's shrunk estimate and interval, sorted.
+
+    Parameters
+    ----------
+    judges
+        The table of :func:`toolkit.judge_effects`.
+    title
+        The chart's title.
+    show
+        With more judges than this, only the ``show // 2`` highest and ``show // 2`` lowest
+        estimates are drawn, named, and the subtitle says so (a caterpillar of hundreds of
+        judges cannot be read; every judge stays in the table). None: every judge.
 
     Examples
     --------
@@ -435,6 +448,15 @@ def chart_judge_effects(judges: pd.DataFrame, title: str | None = None) -> Any:
     table = _plain(judges)
     table["sample"] = np.where(table["small_n"], "fewer than min_n cases", "enough cases")
     method = ", ".join(sorted(set(table["method"].astype(str)))) if "method" in table else ""
+    shown = f"method: {method}; intervals are posterior intervals"
+    if show is not None and len(table) > show:
+        ranked = table.sort_values("estimate", kind="stable")
+        half = max(1, show // 2)
+        table = pd.concat([ranked.head(half), ranked.tail(half)])
+        shown = (
+            f"the {half} highest and {half} lowest estimates of {len(ranked):,} judges (every "
+            f"judge is in the table); {shown}"
+        )
     used = ["judge_id", "n", "raw_rate", "estimate", "ci_low", "ci_high", "sample", "rule"]
     base = alt.Chart(_keep(table, used)).encode(
         y=alt.Y(
@@ -475,11 +497,13 @@ def chart_judge_effects(judges: pd.DataFrame, title: str | None = None) -> Any:
     return alt.layer(bars, points).properties(
         title=alt.Title(
             title or "Judges' reversal propensities after shrinkage",
-            subtitle=f"method: {method}; intervals are posterior intervals",
+            subtitle=shown,
         ),
         description="Caterpillar plot of each judge's shrunk reversal estimate with its "
         "interval, sorted from lowest to highest.",
         height=alt.Step(max(3, min(14, 900 // max(1, len(table))))),
+        width=PAGE_WIDTH,
+        usermeta=FULL_WIDTH,
     )
 
 
