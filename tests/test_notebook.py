@@ -65,6 +65,17 @@ def test_coverage_and_prose_from_the_data():
     assert "Holm" in text
     assert "percentage points" in describe_rule_sensitivity(toolkit.rule_sensitivity(data))
     assert "2004" in describe_trend(toolkit.trend(data))
+    grouped = toolkit.trend(data, by="claim_type")
+    text = describe_trend(grouped, by="claim_type")
+    cat = grouped[grouped["claim_type"] == "cat"].dropna(subset=["fitted"]).sort_values("year")
+    first, last = cat.iloc[0], cat.iloc[-1]
+    expected = (
+        f"cat {100 * first['fitted']:.1f}% ({int(first['year'])}) to "
+        f"{100 * last['fitted']:.1f}% ({int(last['year'])})"
+    )
+    assert text.startswith("Fitted rates by claim type: asylum ") and expected in text
+    empty = grouped.assign(fitted=float("nan"))
+    assert describe_trend(empty, by="claim_type").startswith("Too few cases per year")
     assert "judges" in describe_judges(toolkit.judge_effects(data), 30)
 
 

@@ -126,8 +126,24 @@ def describe_rule_sensitivity(sensitivity: Any) -> str:
     return text + f" The choice of rule moves it by {spread:.1f} percentage points."
 
 
-def describe_trend(trend: Any) -> str:
-    """The first and last year's rates and the fitted change."""
+def describe_trend(trend: Any, by: str | None = None) -> str:
+    """The first and last year's fitted rates: overall, or for each group of ``by``."""
+    if by is not None:
+        parts, unfitted = [], []
+        for group, rows in trend.groupby(by, observed=True, sort=True):
+            t = rows.dropna(subset=["fitted"]).sort_values("year")
+            if t.empty:
+                unfitted.append(_label(group))
+                continue
+            first, last = t.iloc[0], t.iloc[-1]
+            parts.append(
+                f"{_label(group)} {_pct(first['fitted'])} ({int(first['year'])}) to "
+                f"{_pct(last['fitted'])} ({int(last['year'])})"
+            )
+        text = f"Fitted rates by {by.replace('_', ' ')}: {'; '.join(parts)}." if parts else ""
+        if unfitted:
+            text += f" Too few cases per year to fit a trend for {', '.join(unfitted)}."
+        return text.strip() or "Too few cases per year to fit a trend in any group."
     t = trend.dropna(subset=["fitted"]).sort_values("year")
     if t.empty:
         return "Too few cases per year to fit a trend."
