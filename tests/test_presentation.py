@@ -198,6 +198,10 @@ def test_odds_ratio_chart_leaves_out_the_intercept_and_bounds_separated_terms():
     assert spec["layer"][1]["encoding"]["x"]["scale"]["type"] == "log"
     assert json.dumps(spec).count("Intercept") == 0
     assert re.search(r"1 = no difference", spec["layer"][1]["encoding"]["x"]["title"])
+    assert {r["significance"] for r in rows} == {"p >= 0.05 (or not computed)", "p < 0.05"}
+    table.attrs["level"] = 0.99  # the threshold follows the level of the intervals
+    rows = chart_odds_ratios(table).to_dict()
+    assert "p < 0.01" in json.dumps(rows) and "p < 0.05" not in json.dumps(rows)
 
 
 def test_log_odds_intervals_are_not_percentages():

@@ -17,7 +17,7 @@ import pandas as pd
 
 from toolkit.errors import ToolkitError
 from toolkit.rates import RATE_COLUMNS
-from toolkit.results import COMPOSITIONS
+from toolkit.results import COMPOSITIONS, level_of, term_label
 
 __all__ = [
     "chart_confusion",
@@ -743,14 +743,6 @@ def chart_rule_sensitivity(
     )
 
 
-def _term_label(term: str) -> str:
-    """``C(circuit)[T.ca2]`` -> ``circuit: ca2``; other terms unchanged."""
-    import re
-
-    found = re.fullmatch(r"C\((\w+)[^)]*\)\[T\.(.+)\]", term)
-    return f"{found.group(1).replace('_', ' ')}: {found.group(2)}" if found else term
-
-
 def chart_odds_ratios(
     coefficients: pd.DataFrame, title: str | None = None, bound: float = 1e4
 ) -> Any:
@@ -788,7 +780,7 @@ def chart_odds_ratios(
     table = table[np.isfinite(table["odds_ratio"].astype(float))]
     if table.empty:
         raise ToolkitError("no coefficient to draw: the model has only an intercept")
-    table["label"] = table["term"].astype(str).map(_term_label)
+    table["label"] = table["term"].astype(str).map(term_label)
     for col in ("odds_ratio", "or_low", "or_high"):
         values = table[col].astype(float)
         table[f"{col}_shown"] = values.clip(1 / bound, bound).fillna(
@@ -806,9 +798,9 @@ def chart_odds_ratios(
             )
             for v in values
         ]
-    table["significance"] = np.where(
-        table["p_value"].astype(float) < 0.05, "p < 0.05", "p >= 0.05 (or not computed)"
-    )
+    alpha = round(1 - level_of(coefficients), 10)  # the level the intervals were drawn at
+    below, above = f"p < {alpha:g}", f"p >= {alpha:g} (or not computed)"
+    table["significance"] = np.where(table["p_value"].astype(float) < alpha, below, above)
     table = _plain(table[[c for c in table.columns if c != "term"] + ["term"]])
     order = list(table["label"])
     tips = [
@@ -835,9 +827,7 @@ def chart_odds_ratios(
         color=alt.Color(
             "significance:N",
             title="Term",
-            scale=alt.Scale(
-                domain=["p < 0.05", "p >= 0.05 (or not computed)"], range=["#1f5a96", "#8d96a3"]
-            ),
+            scale=alt.Scale(domain=[below, above], range=["#1f5a96", "#8d96a3"]),
         ),
         tooltip=tips,
     )

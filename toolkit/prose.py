@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.results import interval_label, level_of, level_text
+from toolkit.results import interval_label, level_of, level_text, term_label
 
 __all__ = [
     "describe_comparison",
@@ -209,7 +209,7 @@ def format_model(model: Any) -> Any:
     interval = interval_label(level_of(t))
     return pd.DataFrame(
         {
-            "term": t["term"],
+            "term": t["term"].astype(str).map(term_label),
             "odds ratio": t["odds_ratio"].map(_ratio),
             interval: [
                 f"{_ratio(lo)} to {_ratio(hi)}" if lo == lo else "n/a"
@@ -234,7 +234,7 @@ def format_marginal_effects(model: Any) -> Any:
 
     return pd.DataFrame(
         {
-            "term": me["term"],
+            "term": me["term"].astype(str).map(term_label),
             "change in probability (points)": me["ame"].map(pts),
             interval: [
                 f"{pts(lo)} to {pts(hi)}" if lo == lo else "n/a"

@@ -43,6 +43,7 @@ __all__ = [
     "label",
     "level_of",
     "level_text",
+    "term_label",
 ]
 
 LEVEL = 0.95
@@ -423,6 +424,18 @@ def column_labels() -> dict[str, str]:
         for c in t.columns:
             seen.setdefault(c.name, set()).add(c.label)
     return {k: v.pop() for k, v in seen.items() if len(v) == 1 and "{" not in next(iter(v))}
+
+
+def term_label(term: str) -> str:
+    """A model term for reading: ``C(circuit)[T.ca2]`` -> ``circuit: ca2``; others unchanged.
+
+    >>> term_label("C(claim_type)[T.motion_to_reopen]"), term_label("year")
+    ('claim type: motion_to_reopen', 'year')
+    """
+    import re
+
+    found = re.fullmatch(r"C\((\w+)[^)]*\)\[T\.(.+)\]", term)
+    return f"{found.group(1).replace('_', ' ')}: {found.group(2)}" if found else term
 
 
 def level_of(result: Any, default: float = LEVEL) -> float:
