@@ -453,7 +453,7 @@ FJC_SERVICE = [
     _service(9002, 1, DISTRICT, "U.S. District Court", "George W. Bush", "Republican",
              "07/15/2003", "09/30/2015", "Retirement"),
     _service(9003, 1, "Supreme Court of the United States", "Supreme Court", "Millard Fillmore",
-             "Whig", "12/06/1852"),
+             "Whig", "1852-12-06"),  # the directory writes many early dates as ISO dates
 ]  # fmt: skip
 
 
@@ -487,6 +487,18 @@ def test_fjc_judges_one_row_per_judge_the_appeals_appointment_first(tmp_path):
     assert service["party"].isna().tolist() == [False, False, True, False, False]
     assert service["party_raw"].tolist()[2] == "None (reassignment)"
     assert service["terminated"].notna().tolist() == [True, False, False, True, False]
+
+
+def test_an_unreadable_fjc_date_is_an_error_naming_its_row(tmp_path):
+    _csv(tmp_path / "fjc_judges" / "judges.csv", FJC_JUDGES)
+    rows = [dict(r) for r in FJC_SERVICE]
+    rows[3]["Termination Date"] = "30/09/2015"
+    _csv(tmp_path / "fjc_judges" / "federal-judicial-service.csv.gz", rows, True)
+    with pytest.raises(DataError) as err:
+        fjc_judges.read(raw_dir=tmp_path, cache=False)
+    text = str(err.value)
+    assert "'30/09/2015'" in text and "'Termination Date'" in text and "row 5" in text
+    assert "federal-judicial-service.csv.gz" in text and "M/D/YYYY or YYYY-MM-DD" in text
 
 
 def test_fjc_judges_need_both_files_and_their_columns(tmp_path):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import DataError, ToolkitError
 from toolkit.schema import CaseData, conform
 from toolkit.sources.base import case_data, entry, fetched_folder, find, load_cached, read_table
 from toolkit.sources.registry import REGISTRY
@@ -65,6 +65,28 @@ def _column(frame: pd.DataFrame, *names: str) -> pd.Series:
     raise ToolkitError(f"none of the columns {names} found")
 
 
+def _dates(values: pd.Series, column: str, path: Path) -> pd.Series:
+    """Dates as the directory writes them: M/D/YYYY, and YYYY-MM-DD for many early ones.
+
+    A non-blank value in neither form is an error naming its rows (header = row 1), never a
+    silent missing date.
+    """
+    text = values.astype("string").str.strip()
+    parsed = pd.to_datetime(text, format="%m/%d/%Y", errors="coerce")
+    parsed = parsed.fillna(pd.to_datetime(text, format="%Y-%m-%d", errors="coerce"))
+    bad = (text.notna() & text.ne("") & parsed.isna()).to_numpy()
+    if bad.any():
+        rows = [int(i) + 2 for i in bad.nonzero()[0]]
+        raise DataError(
+            f"unreadable dates, e.g. {text[bad].iloc[0]!r}",
+            file=str(path),
+            rows=rows,
+            column=column,
+            expected="a date written M/D/YYYY or YYYY-MM-DD, or blank",
+        )
+    return parsed
+
+
 def read_service(raw_dir: str | Path | None = None) -> pd.DataFrame:
     """Every appointment: ``fjc_id``, ``sequence``, ``court``, ``court_name``, president,
     party, commission and termination dates."""
@@ -89,14 +111,10 @@ def read_service(raw_dir: str | Path | None = None) -> pd.DataFrame:
             ).astype("str"),
             "party": party_raw.map(lambda p: PARTY.get(p, "other") if pd.notna(p) else None),
             "party_raw": party_raw,
-            "commissioned": pd.to_datetime(
-                _column(raw, "CommissionDate", "Commission Date"),
-                format="%m/%d/%Y",
-                errors="coerce",
+            "commissioned": _dates(
+                _column(raw, "CommissionDate", "Commission Date"), "CommissionDate", path
             ),
-            "terminated": pd.to_datetime(
-                raw["Termination Date"], format="%m/%d/%Y", errors="coerce"
-            ),
+            "terminated": _dates(raw["Termination Date"], "Termination Date", path),
             "termination": raw["Termination"],
         }
     )
