@@ -112,6 +112,10 @@ def test_report_table_keeps_the_tidy_csv_and_shows_labels(tmp_path, capsys):
     assert "Reversal rate" in page and "95% interval" in page and "ci_low" not in page
     assert "(Reversal rule: disturbed; Interval method: wilson)" in page
     assert 'class="small-n"' in page
+    report.table("rates_short", table, "Reversal rate by circuit", hide=["n_excluded", "absent"])
+    csv = pd.read_csv(tmp_path / "tables" / "rates_short.csv")
+    assert "n_excluded" in csv.columns  # left off the page only
+    assert "Left out by the rule" in page and "Left out by the rule" not in shown[1]["text/html"]
 
 
 def test_share_static_moves_each_library_once_and_leaves_a_relative_link(tmp_path):

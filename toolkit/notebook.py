@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -246,7 +246,14 @@ class Report:
             )
         self.md("\n\n".join(lines))
 
-    def table(self, name: str, frame: Any, caption: str | None = None, display: Any = None) -> None:
+    def table(
+        self,
+        name: str,
+        frame: Any,
+        caption: str | None = None,
+        display: Any = None,
+        hide: Sequence[str] = (),
+    ) -> None:
         """Write ``tables/<name>.csv`` and show the table for reading.
 
         The CSV holds ``frame``'s tidy columns unchanged. The page shows labelled columns,
@@ -256,7 +263,8 @@ class Report:
         sortable and searchable, with a link to the CSV.
 
         ``display``: a frame already formatted for reading (e.g. :func:`format_model`), shown
-        instead of ``frame``; the CSV always holds ``frame``'s numbers.
+        instead of ``frame``; the CSV always holds ``frame``'s numbers. ``hide``: columns left
+        off the page only (e.g. a per-court statistic shown once per court in its own table).
         """
         from toolkit.presentation import display_bundle
 
@@ -265,7 +273,8 @@ class Report:
         spreadsheet_safe(frame).to_csv(folder / f"{name}.csv", index=False)
         self.tables.append(name)
         title = caption or name.replace("_", " ")
-        bundle = display_bundle(name, frame, title, display=display, csv=f"tables/{name}.csv")
+        shown = frame.drop(columns=[c for c in hide if c in frame.columns]) if hide else frame
+        bundle = display_bundle(name, shown, title, display=display, csv=f"tables/{name}.csv")
         self._display(dict(bundle))
 
     def figure(self, name: str, chart: Any) -> None:
