@@ -26,7 +26,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from toolkit.results import RESULTS, column_labels
+from toolkit.prose import _missing as _is_missing
+from toolkit.prose import _p as _p_value
+from toolkit.prose import _pct
+from toolkit.results import RESULTS, column_labels, level_text
 
 __all__ = [
     "COLUMN_LABELS",
@@ -122,15 +125,8 @@ def _label(column: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _is_missing(value: Any) -> bool:
-    try:
-        return value is None or value != value
-    except (TypeError, ValueError):  # pragma: no cover - exotic scalars
-        return False
-
-
 def _percent(value: Any) -> str:
-    return "" if _is_missing(value) else f"{100 * float(value):.1f}%"
+    return _pct(value, missing="")
 
 
 def _points(value: Any) -> str:
@@ -138,13 +134,7 @@ def _points(value: Any) -> str:
 
 
 def _p(value: Any) -> str:
-    if _is_missing(value):
-        return ""
-    return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
-
-
-def _level_text(level: float) -> str:
-    return f"{100 * level:g}%"
+    return _p_value(value, missing="")
 
 
 def readable_table(
@@ -213,7 +203,7 @@ def readable_table(
             value = values.iloc[0]
             if not _is_missing(value):
                 if col == "level" and isinstance(value, int | float):
-                    shown_value = _level_text(float(value))
+                    shown_value = level_text(float(value))
                 elif col in _P_VALUES or col.endswith("p_value"):
                     shown_value = _p(value)
                 elif isinstance(value, float):
@@ -250,7 +240,7 @@ def readable_table(
                 base = _percent
             else:
                 base = _number  # e.g. an effect in log-odds
-            out[header.format(level=_level_text(level))] = [
+            out[header.format(level=level_text(level))] = [
                 "" if _is_missing(lo) and _is_missing(hi) else f"{base(lo)} to {base(hi)}"
                 for lo, hi in zip(source[low], source[high], strict=True)
             ]

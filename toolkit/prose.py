@@ -30,8 +30,16 @@ def _label(value: Any) -> str:
     return "(none)" if value is None or value != value else str(value)
 
 
-def _pct(value: float) -> str:
-    return "n/a" if value != value else f"{100 * value:.1f}%"
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or value != value
+    except (TypeError, ValueError):  # pragma: no cover - exotic scalars
+        return False
+
+
+def _pct(value: Any, missing: str = "n/a") -> str:
+    """A proportion as a percentage to one decimal (``missing`` for None or NaN)."""
+    return missing if _missing(value) else f"{100 * float(value):.1f}%"
 
 
 def describe_rates(rates: Any, by: str | None = None) -> str:
@@ -193,8 +201,11 @@ def _ratio(value: float) -> str:
     return f"{value:.3g}"
 
 
-def _p(value: float) -> str:
-    return "n/a" if value != value else "<0.001" if value < 0.001 else f"{value:.3f}"
+def _p(value: Any, missing: str = "n/a") -> str:
+    """A p-value to three decimals, ``<0.001`` below that (``missing`` for None or NaN)."""
+    if _missing(value):
+        return missing
+    return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
 
 
 def format_model(model: Any) -> Any:
