@@ -371,8 +371,12 @@ def test_every_notebook_runs_on_real_data(source, real_raw, tmp_path, monkeypatc
 @pytest.mark.slow
 def test_an_interrupted_run_keeps_what_finished(tmp_path):
     manifest = _manifest(tmp_path, {"fast": {}, "slow": {}})
+    started = tmp_path / "slow-started"
     _notebook(tmp_path / "notebooks" / "fast.ipynb", "y = 2")
-    _notebook(tmp_path / "notebooks" / "slow.ipynb", "import time\ntime.sleep(300)")
+    _notebook(
+        tmp_path / "notebooks" / "slow.ipynb",
+        f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(600)",
+    )
     out = tmp_path / "out"
     env = {**os.environ, "APPELLATE_REPORTS": str(out)}
     proc = subprocess.Popen(
@@ -383,10 +387,16 @@ def test_an_interrupted_run_keeps_what_finished(tmp_path):
         text=True,
     )
     fast = out / "demo" / "fast" / "summary.json"
-    deadline = time.time() + 120
-    while not (fast.exists() and json.loads(fast.read_text()).get("build_key")):
-        assert time.time() < deadline and proc.poll() is None
+    # Interrupt once the fast report is finished and the slow one is running, however
+    # long a loaded machine takes to start the kernels.
+    deadline = time.time() + 600
+    while not (started.exists() and fast.exists() and json.loads(fast.read_text()).get("status")):
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            _, err = proc.communicate()
+            pytest.fail(f"the run ended or stalled before it could be interrupted:\n{err}")
         time.sleep(0.5)
+    assert json.loads(fast.read_text())["status"] == "ok", fast.read_text()
     proc.send_signal(2)  # Ctrl-C
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
