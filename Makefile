@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# optional extras to install beside the toolkit, e.g. `make install EXTRAS=dev,spark`
+EXTRAS ?= dev
 
 .DEFAULT_GOAL := help
 .PHONY: help install report test lint format lab demo lock clean
@@ -10,9 +12,13 @@ STAMP := $(VENV)/.installed
 help: ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
 
+# Jupyter brings jsonschema's optional IRI format check (rfc3987-syntax), which builds 39
+# parsers whenever jsonschema is imported: 2-8 s more for every kernel that draws a chart
+# (altair imports jsonschema). Nothing here checks IRI formats, so the install leaves it out.
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[$(EXTRAS)]'
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	$(BIN)/python -m ipykernel install --sys-prefix --name appellate --display-name "Python (appellate)" >/dev/null
 	touch $@
 
