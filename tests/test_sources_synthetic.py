@@ -242,8 +242,8 @@ def test_scdb_undocumented_code_is_an_error(tmp_path, column, code, says):
     with pytest.raises(DataError, match=says) as e:
         scdb.read(raw_dir=tmp_path, cache=False)
     assert e.value.column == column
-    if column == "caseSource":
-        assert e.value.rows == [3]  # header = row 1
+    assert e.value.rows == [3]  # header = row 1
+    assert e.value.file.endswith("SCDB_2024_01_caseCentered_Citation.csv")
 
 
 # --- Songer: cta96 (Sixth Circuit extract), cta02 and the circuit-year weights --------------
@@ -352,8 +352,9 @@ def test_songer_undocumented_code_is_an_error(tmp_path):
     rows = [dict(r) for r in CTA02]
     rows[1]["treatment"] = 13
     _songer(tmp_path, rows)
-    with pytest.raises(DataError, match=r"undocumented code\(s\) \[13\] in 'treatment'"):
+    with pytest.raises(DataError, match=r"undocumented code\(s\) \[13\] in 'treatment'") as e:
         songer.read(raw_dir=tmp_path, cache=False, judges=False)
+    assert e.value.rows == [3] and e.value.file.endswith("cta02.csv.gz")  # header = row 1
 
 
 # --- Auburn: appeals and district judges (Stata), keyed by Songer codes ---------------------

@@ -65,18 +65,27 @@ def read_table(path: Path, **options: Any) -> pd.DataFrame:
         ) from None
 
 
-def code_map(codes: pd.Series, table: Mapping[Any, str], *, missing: str = "unknown") -> pd.Series:
+def code_map(
+    codes: pd.Series,
+    table: Mapping[Any, str],
+    *,
+    missing: str = "unknown",
+    file: str | None = None,
+) -> pd.Series:
     """Map numeric codes through a visible code table; NA codes become ``missing``.
 
-    Codes absent from the table raise: an undocumented code is never silently dropped.
+    Codes absent from the table raise, naming ``file`` and the rows (the index holds the
+    file's data rows from 0, so the header is row 1): an undocumented code is never silently
+    dropped.
     """
     numeric = pd.to_numeric(codes, errors="coerce")
     present = numeric.notna()
-    known = numeric.isin(list(table))
-    if (present & ~known).any():
-        bad = plain_codes(numeric[present & ~known])
+    unknown = present & ~numeric.isin(list(table))
+    if unknown.any():
         raise DataError(
-            f"undocumented code(s) {bad} in {codes.name!r}",
+            f"undocumented code(s) {plain_codes(numeric[unknown])} in {codes.name!r}",
+            file=file,
+            rows=(codes.index[unknown.to_numpy()] + 2).tolist(),
             column=str(codes.name),
             expected=f"one of {sorted(table)}",
         )

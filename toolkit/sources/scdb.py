@@ -156,7 +156,7 @@ _PATTERN = re.compile(
 )
 
 
-def source_court(codes: pd.Series) -> pd.Series:
+def source_court(codes: pd.Series, file: str | None = None) -> pd.Series:
     """``caseSource`` codes -> ``source_court`` groups; empty where there is no code.
 
     A code the codebook does not list raises a :class:`~toolkit.errors.DataError`.
@@ -176,6 +176,7 @@ def source_court(codes: pd.Series) -> pd.Series:
     if bad.any():
         raise DataError(
             f"undocumented caseSource code(s) {plain_codes(numeric[bad])}",
+            file=file,
             column="caseSource",
             rows=(codes.index[bad] + 2).tolist(),
             expected="a code of the codebook's table of courts",
@@ -260,7 +261,9 @@ def _argued(raw: pd.DataFrame) -> pd.Series:
     return dates[0].fillna(dates[1])
 
 
-def _case_columns(raw: pd.DataFrame, id_column: str = "caseId") -> pd.DataFrame:
+def _case_columns(
+    raw: pd.DataFrame, id_column: str = "caseId", file: str | None = None
+) -> pd.DataFrame:
     source = pd.to_numeric(raw["caseSource"], errors="coerce")
     circuit = source.map(CIRCUIT)
     lower = circuit.where(
@@ -281,7 +284,7 @@ def _case_columns(raw: pd.DataFrame, id_column: str = "caseId") -> pd.DataFrame:
             "decided": pd.to_datetime(raw["dateDecision"], format="%m/%d/%Y", errors="coerce"),
             "year": pd.to_numeric(raw["term"], errors="coerce").astype("Int64"),
             "claim_type": issue.map(ISSUE_AREA),
-            "outcome": code_map(raw["caseDisposition"], DISPOSITION),
+            "outcome": code_map(raw["caseDisposition"], DISPOSITION, file=file),
             "outcome_raw": raw["caseDisposition"].astype("Int64").astype("str").fillna(""),
             "author": pd.to_numeric(raw["majOpinWriter"], errors="coerce")
             .astype("Int64")
@@ -289,11 +292,12 @@ def _case_columns(raw: pd.DataFrame, id_column: str = "caseId") -> pd.DataFrame:
             "published": True,
             "weight": 1.0,
             "lower_outcome": pd.Categorical(
-                code_map(raw["lcDisposition"], LOWER_DISPOSITION), categories=list(OUTCOMES)
+                code_map(raw["lcDisposition"], LOWER_DISPOSITION, file=file),
+                categories=list(OUTCOMES),
             ),
         }
     )
-    groups = source_court(raw["caseSource"])
+    groups = source_court(raw["caseSource"], file)
     cases["source_court"] = groups
     cases["source_court_label"] = groups.map(SOURCE_COURT_LABEL).astype("str")
     extra = raw[[c for c in raw.columns if c not in cases.columns]]
@@ -336,7 +340,8 @@ def _build(release: str, files: dict[str, Path]) -> CaseData:
             f"({len(raw_cases):,} cases)"
         )
     cases = conform(
-        _case_columns(raw_cases.reset_index(drop=True), id_column),
+        # the index still counts the file's rows, so an error names the user's row
+        _case_columns(raw_cases, id_column, str(case_file or justice_file)).reset_index(drop=True),
         "cases",
         file=str(case_file or justice_file),
     )

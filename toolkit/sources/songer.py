@@ -185,12 +185,14 @@ def _one_file(
         {
             "case_id": case_id,
             "source": "songer",
-            "court": code_map(circuit_code, CIRCUIT, missing="unknown"),
+            "court": code_map(circuit_code, CIRCUIT, missing="unknown", file=str(path)),
             "circuit": circuit_code.map(CIRCUIT),
             "decided": decided,
             "year": year,
-            "claim_type": code_map(raw[names["geniss"]], GENISS, missing="not_ascertained"),
-            "outcome": code_map(treat, TREAT),
+            "claim_type": code_map(
+                raw[names["geniss"]], GENISS, missing="not_ascertained", file=str(path)
+            ),
+            "outcome": code_map(treat, TREAT, file=str(path)),
             "outcome_raw": treat.astype("Int64").astype("str"),
             "published": True,
             "songer_file": tag,
