@@ -6,6 +6,7 @@ import pytest
 
 import toolkit
 from toolkit import paths
+from toolkit.errors import ToolkitError
 from toolkit.simulate import DEMO_FILES, simulate_petitions, write_demo
 
 
@@ -54,3 +55,26 @@ def test_demo_circuit_rates_follow_the_published_order():
     rho = np.corrcoef(rates[target.index].rank(), target.rank())[0, 1]
     assert rho > 0.9
     assert rates["ca10"] < 0.04 and rates["ca9"] > 0.14
+
+
+def test_a_small_simulation_keeps_every_circuit_calibrated():
+    # 20 petitions leave some circuits without one; those keep their target's logit
+    sim = simulate_petitions(n_cases=20, seed=3)
+    assert len(sim["cases"]) == 20
+    alpha = sim["truth"]["alpha_circuit"]
+    assert all(np.isfinite(list(alpha.values())))
+
+
+@pytest.mark.parametrize(
+    "kwargs, says",
+    [
+        ({"n_cases": 0}, "n_cases must be a whole number"),
+        ({"n_cases": 2.5}, "n_cases must be a whole number"),
+        ({"n_cases": True}, "n_cases must be a whole number"),
+        ({"years": (2012, 2004)}, "first <= last"),
+        ({"years": 2009}, "years must be"),
+    ],
+)
+def test_simulation_sizes_are_checked(kwargs, says):
+    with pytest.raises(ToolkitError, match=says):
+        simulate_petitions(**kwargs)

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from toolkit.errors import ToolkitError
 from toolkit.outcomes import rollup
 
 __all__ = ["DEMO_FILES", "simulate_petitions", "write_demo"]
@@ -325,6 +326,19 @@ def simulate_petitions(
     >>> len(sim["cases"]), sorted(sim["truth"]["target_grant_rate_2009"])[:2]
     (300, ['ca1', 'ca10'])
     """
+    if isinstance(n_cases, bool) or not isinstance(n_cases, int | np.integer) or n_cases < 1:
+        raise ToolkitError(
+            f"n_cases must be a whole number of petitions, at least 1 (got {n_cases!r})"
+        )
+    if (
+        not isinstance(years, tuple | list)
+        or len(years) != 2
+        or not all(isinstance(y, int | np.integer) and not isinstance(y, bool) for y in years)
+        or years[0] > years[1]
+    ):
+        raise ToolkitError(
+            f"years must be (first, last) whole years, first <= last (got {years!r})"
+        )
     # The steps draw from one generator in a fixed order: reordering them changes the data.
     rng = np.random.default_rng(seed)
     judges = _judges(rng)
@@ -438,7 +452,9 @@ def _draw_grants(
     alpha = {}
     for c in CIRCUIT_SHARE:
         mask = circuit == c
-        alpha[c] = round(_calibrate(eta_rest[mask], TARGET_RATE_2009[c]), 6)
+        # a circuit that drew no petition (a small n_cases) keeps the target's logit
+        rest = eta_rest[mask] if mask.any() else np.zeros(1)
+        alpha[c] = round(_calibrate(rest, TARGET_RATE_2009[c]), 6)
     eta = (
         np.array([alpha[c] for c in circuit])
         + eta_rest
