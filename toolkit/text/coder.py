@@ -18,6 +18,12 @@ The coder reads the end of the majority opinion first, as a research assistant d
    an argument or a separate opinion's voice (:data:`toolkit.text.rules.BLOCKERS`), nor in a
    standard of review ("will be reversed only if").
 5. The verbs found are claim outcomes rolled up to the case by :func:`toolkit.outcomes.rollup`.
+   Two decretal verbs with different outcomes and different objects ("we affirm the
+   convictions but vacate the sentence", "we affirm the denial of X and reverse the grant of
+   Y") make the case ``mixed``; a remand with an affirmance follows the table in
+   :data:`toolkit.text.rules.REMAND_REDO` (a remand that carries out the affirmance, or only
+   corrects the written judgment, leaves it ``affirmed``; one that has the lower court decide
+   part of the case again, or follows an affirmance limited in scope, is ``mixed``).
    A supreme court that reverses "the Court of Appeals" disposes of that court's decision:
    when a verb's object is the intermediate court, only such verbs count.
 6. A conclusion that disturbs the decision while the body affirmed an issue ("we affirm on
@@ -123,6 +129,7 @@ class _Hit:
     sentence: tuple[int, int]
     paragraph: int
     redo: bool = False
+    clerical: bool = False
 
 
 def outcome_class(outcome: str) -> str:
@@ -253,8 +260,14 @@ def _spans(pattern: re.Pattern[str], segment: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
-    """Decretal verbs of one sentence: (outcome, partial, intermediate, redo)."""
+def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool, bool]]:
+    """Decretal verbs of one sentence: (outcome, partial, intermediate, redo, clerical).
+
+    ``partial``: the verb reaches part of the decision ("reversed in part", "we reverse only
+    the award of fees", "In all other respects, we affirm"). ``redo``: a remand that has the
+    lower court decide part of the case again; ``clerical``: a remand that only corrects the
+    written judgment (:data:`toolkit.text.rules.REMAND_CLERICAL`).
+    """
     if R.BLOCKERS[0].pattern.search(sentence):
         return []
     found = []
@@ -262,7 +275,7 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
         for m in rule.pattern.finditer(sentence):
             found.append((m.start("verb"), m.end("verb"), rule, m.group("verb")))
     found.sort(key=lambda f: f[0])
-    accepted: list[tuple[str, bool, bool, bool]] = []
+    accepted: list[tuple[str, bool, bool, bool, bool]] = []
     last_end = -1
     has_we = re.search(r"\bwe\b", sentence, re.IGNORECASE)
     for start, end, rule, word in found:
@@ -272,11 +285,23 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
         if rule.meaning in ("denied", "granted") and not _PETITION.search(sentence):
             continue
         participle = word.lower().endswith(("ed", "upheld"))
-        if participle and rule.subject is not None and not rule.subject.search(prefix):
+        # "affirm the judgment as modified", "AFFIRMED as MODIFIED"
+        as_modified = (
+            rule.name == "modify"
+            and last_end >= 0
+            and accepted[-1][0] == "affirmed"
+            and bool(R.AS_MODIFIED.match(sentence[last_end:start]))
+        )
+        if (
+            participle
+            and not as_modified
+            and rule.subject is not None
+            and not rule.subject.search(prefix)
+        ):
             continue  # "the charge is dismissed": not the appeal
         caps = word.isupper() and len(word) > 4
         ok = False
-        if last_end >= 0 and R.COORDINATED.match(sentence[last_end:start]):
+        if as_modified or (last_end >= 0 and R.COORDINATED.match(sentence[last_end:start])):
             ok = True
         elif caps:
             ok = True
@@ -297,12 +322,20 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
             ok = False  # a standard of review: "will be reversed only if ..."
         if not ok:
             continue
-        partial = bool(R.PARTIAL.match(after)) or (
-            rule.meaning in ("reversed", "vacated") and bool(R.PARTIAL_SCOPE.match(after))
+        partial = (
+            bool(R.PARTIAL.match(after))
+            or (rule.meaning in ("reversed", "vacated") and bool(R.PARTIAL_SCOPE.match(after)))
+            or (
+                rule.meaning == "affirmed"
+                and bool(
+                    R.AFFIRM_LIMITED_BEFORE.search(prefix) or R.AFFIRM_LIMITED_AFTER.match(after)
+                )
+            )
         )
         intermediate = bool(R.INTERMEDIATE.match(after))
         redo = rule.name == "remand" and bool(R.REMAND_REDO.match(after))
-        accepted.append((rule.meaning, partial, intermediate, redo))
+        clerical = rule.name == "remand" and not redo and bool(R.REMAND_CLERICAL.match(after))
+        accepted.append((rule.meaning, partial, intermediate, redo, clerical))
         last_end = end
     return accepted
 
@@ -348,9 +381,17 @@ def _hits(text: str, lo: int, hi: int, only: re.Pattern[str] = R.ANY_VERB) -> li
                 masked = _mask_citations(paragraph[w_lo:w_hi])
                 verbs = _verbs_in(masked[s_lo - w_lo : s_hi - w_lo])
             a = lo + p_lo + s_lo
-            for outcome, partial, intermediate, redo in verbs:
+            for outcome, partial, intermediate, redo, clerical in verbs:
                 hits.append(
-                    _Hit(outcome, partial, intermediate, (a, a + s_hi - s_lo), p_index, redo)
+                    _Hit(
+                        outcome,
+                        partial,
+                        intermediate,
+                        (a, a + s_hi - s_lo),
+                        p_index,
+                        redo,
+                        clerical,
+                    )
                 )
     return hits
 
@@ -406,8 +447,13 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         ``opening_statement`` (nothing at the end, "We affirm." at the start, 0.6),
         ``last_decretal_paragraph`` (the last paragraph of the majority opinion with decretal
         language, 0.5), ``none`` (``unknown``, 0). Affirm-and-remand without a reversal codes
-        ``affirmed`` (at most 0.7) unless the remand has the lower court redo part of its
-        decision (findings, a new hearing, resentencing: then ``mixed``); a partial
+        ``affirmed`` (at most 0.7; ``+clerical_remand`` when the remand only corrects the
+        written judgment: "remand for correction of the judgment and sentence", "for entry
+        of an amended judgment") unless the remand has the lower court redo part of its
+        decision (findings, a hearing, resentencing, "to determine", "the issue of fees":
+        then ``mixed``) or the affirmance is limited in scope ("In all other respects, we
+        affirm", "affirm on all issues except ...": ``mixed``); "affirmed as modified" is
+        ``mixed``; a partial
         disposition announced in the opening ("we affirm in part and reverse in part") makes an
         all-or-nothing closing ``mixed`` (at most 0.75), as does an issue affirmed in the body
         of an opinion whose conclusion disturbs the decision (``+issue_affirmed``, at most 0.75);
@@ -456,6 +502,8 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
     outcome, verbs, affirm_remand = _decide(hits)
     if affirm_remand:
         rule, confidence = rule + "+affirm_and_remand", min(confidence, 0.7)
+        if any(h.clerical for h in hits):
+            rule += "+clerical_remand"
     if opening:
         announced, announced_verbs, _ = _decide(opening)
         if announced == "mixed" and outcome_class(outcome) in ("upheld", "disturbed"):

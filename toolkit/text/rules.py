@@ -84,7 +84,7 @@ VERBS: tuple[Rule, ...] = (
         _rx(
             r"\b(?P<verb>dismiss(?:ed)?)\b(?=(?:\s+[\w'-]+){0,4}?\s*"
             r"(?:appeals?|cross-appeals?|petitions?|case|proceedings?)\b"
-            r"|\s*[.;,]|\s+(?:in\s+part|as\s+(?:moot|untimely|premature|improvidently)|"
+            r"|\s*[.;,]|\s+it\s*[.;]|\s+(?:in\s+part|as\s+(?:moot|untimely|premature|improvidently)|"
             r"for\s+(?:lack|want)|with(?:out)?\s+prejudice|because|since|on\s+the\s+ground))"
         ),
         "dismissed",
@@ -215,13 +215,14 @@ CONDITION_AFTER = _rx(
 # Adverbs and auxiliaries that may stand between "we" and a decretal verb.
 WE_CHAIN = _rx(
     r"\bwe\s+(?:(?:hereby|therefore|thus|accordingly|also|now|further|must|will|shall|"
-    r"respectfully|consequently|hence|so|then|instead|,|"
+    r"respectfully|consequently|hence|so|then|instead|otherwise|summarily|nonetheless|"
+    r"nevertheless|,|"
     r"(?:are|were)\s+(?:compelled|constrained|obliged|bound)\s+to)\s*)*$"
 )
 # A participle is decretal after a copula ("is AFFIRMED", "are reversed", "stands affirmed").
 COPULA = _rx(
     r"\b(?:is|are|be|stands?|hereby|must\s+be|shall\s+be)\b(?:\s*(?:hereby|therefore|thus|"
-    r"accordingly|in\s+all\s+respects|,))*\s*$"
+    r"accordingly|in\s+all\s+respects|otherwise|summarily|,))*\s*$"
 )
 # "We ... and affirm", "we hold ... and therefore reverse", "we ... and, accordingly, reverse":
 # a base-form verb coordinated after the court's "we" earlier in the sentence.
@@ -256,14 +257,62 @@ INTERMEDIATE = _rx(
     r"of\s+the\s+)?Court\s+of\s+Appeals\b",
     0,
 )
-# A remand that has the lower court redo part of what it decided disturbs the decision in part;
-# a remand "for further proceedings" or for trial of what remains does not.
+# The remand rule, with an affirmance and no reversal or vacatur:
+#
+# | the remand                               | e.g.                                  | codes  |
+# |------------------------------------------|---------------------------------------|--------|
+# | carries the case on                      | "affirm ... and remand for further    | affirm |
+# |                                          | proceedings", "for trial on the       |        |
+# |                                          | remaining counts"                     |        |
+# | corrects the written judgment            | "remand for correction of the         | affirm |
+# | (REMAND_CLERICAL, rule +clerical_remand) | judgment and sentence", "for entry of |        |
+# |                                          | an amended judgment"                  |        |
+# | has part of the case decided again       | "remand for resentencing", "to        | mixed  |
+# | (REMAND_REDO)                            | determine the amount", "for findings",|        |
+# |                                          | "remand the issue of fees"            |        |
+# | follows an affirmance limited in scope   | "In all other respects, we affirm",   | mixed  |
+# | (AFFIRM_LIMITED_BEFORE / _AFTER)         | "affirm on all issues except ..."     |        |
+#
+# A remand that only carries out the affirmance (the lower court proceeds, or fixes the paper
+# its unchanged decision is written on) leaves the decision standing; a remand that has the
+# lower court decide part of the case again disturbs it in part. A remand for correction that
+# also orders resentencing or new findings is a redo. In the hand-coded New Mexico development
+# opinions, "affirm ... and remand for further proceedings" and "affirm the suppression order
+# and remand the remaining counts to be tried" are Affirm; "we remand for the district court to
+# make findings ... In other respects, we affirm" and "affirm the convictions and reverse with
+# regard to the sentence ... remand to enter a proper sentence" are Complex. None of them has an
+# affirmance with a remand only to correct the judgment; it is coded like the other remands
+# that carry out an affirmance, and flagged (+clerical_remand) for a hand check.
 REMAND_REDO = _rx(
     r"^[^.;]{0,160}?\b(?:findings?|reconsider|redetermin|recalculat|re-?evaluat|re-?examin|"
-    r"new\s+(?:trial|hearing|sentencing|judgment|order)|resentenc|re-?hear|to\s+correct|"
-    r"correction|amend|modif|vacate|articulate|explain|evidentiary\s+hearing|recompute|"
-    r"reduce|increase)"
+    r"new\s+(?:trial|hearing|sentencing|judgment|order)|resentenc|re-?hear|"
+    r"modif|vacate|articulate|explain|hearing|recompute|determin|re-?decide|"
+    r"reduce|increase|(?:the|that|this|these)\s+(?:issues?|questions?)\b|"
+    r"on\s+(?:the|that|this|these)\s+(?:issues?|questions?|claims?)\b)"
 )
+# A remand that only corrects the written judgment ("for correction of the judgment and
+# sentence", "to correct a clerical error", "for entry of an amended judgment"): documented
+# here; it is not a redo, so with an affirmance it codes ``affirmed``.
+REMAND_CLERICAL = _rx(
+    r"^[^.;]{0,160}?\b(?:correct(?:ion|ing|ed)?|clerical|amend(?:ed|ing)?\s+(?:the\s+)?"
+    r"(?:judgment|sentence|order)|amended\s+(?:judgment|order|sentence)|to\s+reflect)"
+)
+# An affirmance limited in scope: part of the decision was disturbed elsewhere in the
+# disposition ("In all other respects, we affirm", "We otherwise affirm", "We affirm on all
+# issues except the award of fees, which we remand", "affirm ... as to the remaining counts").
+AFFIRM_LIMITED_BEFORE = _rx(
+    r"\b(?:in\s+(?:all\s+)?other\s+respects|otherwise|in\s+all\s+respects\s+other\s+than"
+    r"[^.;]{0,80}|(?:as\s+to|on)\s+(?:all\s+)?(?:the\s+)?(?:other|remaining)\s+[\w'-]+)"
+    r"[\s,]*(?:we\s+)?(?:[\w'-]+\s+){0,2}$"
+)
+AFFIRM_LIMITED_AFTER = _rx(
+    r"^(?:(?!\b(?:and|but)\s+(?:we\s+)?(?:remand|revers|vacat|set\s+aside|dismiss))[^.;]){0,100}?"
+    r"\b(?:except|other\s+than|save\s+(?:for|as)|in\s+all\s+other\s+respects|"
+    r"in\s+other\s+respects|(?:all\s+)?other\s+(?:issues|respects|claims|counts)|"
+    r"(?:the\s+)?(?:remaining|remainder)\b)"
+)
+# "affirmed as modified": the participle "modified" coordinated by "as" with an affirmance.
+AS_MODIFIED = _rx(r"^\s*(?:[\w'-]+\s+){0,4}?as\s*$")
 # Cheap pre-filter: a window without any of these has no decretal language.
 ANY_VERB = _rx(
     r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside|annul|modif|uph[oe]ld|quash"
