@@ -210,6 +210,10 @@ def test_remand_that_only_corrects_the_judgment_is_affirmed_and_says_so():
         ("We affirm the judgment as modified.", "mixed"),
         ("The order is AFFIRMED as MODIFIED.", "mixed"),
         ("We affirm the judgment. The Gomez opinion is modified.", "affirmed"),
+        ("We affirm the conviction and remand to correct the illegal sentence.", "mixed"),
+        ("We affirm the convictions and remand for the court to enter a proper sentence.", "mixed"),
+        ("We affirm and remand for entry of an amended judgment and sentence.", "affirmed"),
+        ("We reverse Defendant's conviction for receiving stolen property.", "reversed"),
     ],
 )
 def test_affirmance_limited_in_scope_and_as_modified(text, outcome):

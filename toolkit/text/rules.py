@@ -276,19 +276,26 @@ INTERMEDIATE = _rx(
 # A remand that only carries out the affirmance (the lower court proceeds, or fixes the paper
 # its unchanged decision is written on) leaves the decision standing; a remand that has the
 # lower court decide part of the case again disturbs it in part. A remand for correction that
-# also orders resentencing or new findings is a redo. In the hand-coded New Mexico development
-# opinions, "affirm ... and remand for further proceedings" and "affirm the suppression order
-# and remand the remaining counts to be tried" are Affirm; "we remand for the district court to
-# make findings ... In other respects, we affirm" and "affirm the convictions and reverse with
-# regard to the sentence ... remand to enter a proper sentence" are Complex. None of them has an
-# affirmance with a remand only to correct the judgment; it is coded like the other remands
-# that carry out an affirmance, and flagged (+clerical_remand) for a hand check.
+# also orders resentencing or new findings is a redo, and so is one "to correct the sentence"
+# or "to enter a proper sentence" (the sentence, not the paper of the judgment and sentence,
+# changes). A reversal of one count or award with nothing affirmed in words is disturbed, not
+# mixed: the development labels code "We reverse Defendant's conviction of DWI" and "we
+# reverse the award of attorney fees" (with the rest not mentioned) as Reverse.
+# In the hand-coded New Mexico development opinions, "affirm ... and remand for further
+# proceedings" and "affirm the suppression order and remand the remaining counts to be tried"
+# are Affirm; "we remand for the district court to make findings ... In other respects, we
+# affirm" and "affirm the convictions and reverse with regard to the sentence ... remand to
+# enter a proper sentence" are Complex. None of them has an affirmance with a remand only to
+# correct the judgment; it is coded like the other remands that carry out an affirmance, and
+# flagged (+clerical_remand) for a hand check.
 REMAND_REDO = _rx(
     r"^[^.;]{0,160}?\b(?:findings?|reconsider|redetermin|recalculat|re-?evaluat|re-?examin|"
     r"new\s+(?:trial|hearing|sentencing|judgment|order)|resentenc|re-?hear|"
     r"modif|vacate|articulate|explain|hearing|recompute|determin|re-?decide|"
     r"reduce|increase|(?:the|that|this|these)\s+(?:issues?|questions?)\b|"
-    r"on\s+(?:the|that|this|these)\s+(?:issues?|questions?|claims?)\b)"
+    r"on\s+(?:the|that|this|these)\s+(?:issues?|questions?|claims?)\b|illegal\s+sentence|"
+    r"(?:correct(?:ion\s+of|ing)?|enter\s+an?\s+(?:proper|new|corrected|different|lawful))\s+"
+    r"(?:the\s+|(?:Defendant|his|her|their)(?:'s)?\s+)?sentence\b)"
 )
 # A remand that only corrects the written judgment ("for correction of the judgment and
 # sentence", "to correct a clerical error", "for entry of an amended judgment"): documented
