@@ -220,6 +220,14 @@ def test_affirmance_limited_in_scope_and_as_modified(text, outcome):
     assert code_disposition(text).outcome == outcome
 
 
+def test_dismissal_with_a_remand_is_a_dismissal_and_says_so():
+    d = code_disposition("Because the order is not final, we dismiss the appeal and remand.")
+    assert d.outcome == "dismissed" and d.rule.endswith("+dismiss_and_remand")
+    assert d.confidence <= 0.7
+    # a dismissal in part with a reversal in part stays mixed
+    assert code_disposition("We dismiss the cross-appeal and reverse.").outcome == "mixed"
+
+
 def test_partial_disposition_announced_in_the_opening():
     text = open(OPINIONS / "nm-partial-in-opening.txt", encoding="utf-8").read()
     d = code_disposition(text)

@@ -98,7 +98,8 @@ class Disposition:
         0 to 1: how sure the rule that decided is (see :func:`code_disposition`).
     rule
         Which rule decided: ``conclusion``, ``closing_paragraph``, ``opening_statement`` or
-        ``none``; ``+affirm_and_remand`` or ``+opening_disagrees`` when those applied.
+        ``none``; ``+affirm_and_remand`` (``+clerical_remand``), ``+dismiss_and_remand``,
+        ``+opening_partial``, ``+opening_disagrees`` or ``+issue_affirmed`` when those applied.
     verbs
         The disposition verbs counted, as claim outcomes (e.g. ``('reversed', 'remanded')``).
     """
@@ -410,7 +411,13 @@ def _closing_block(hits: list[_Hit]) -> list[_Hit]:
 
 
 def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
-    """Roll the counted verbs up to one outcome; True when affirm-and-remand applied."""
+    """Roll the counted verbs up to one outcome; True when a remand only carried it out.
+
+    "We affirm ... and remand for further proceedings" is ``affirmed`` and "we dismiss the
+    appeal and remand to the district court" is ``dismissed``: the remand sends the case back
+    to go on, it disturbs nothing (unless it has part of the case decided again, or the
+    affirmance is limited in scope: then ``mixed``).
+    """
     if any(h.intermediate for h in hits):
         hits = [h for h in hits if h.intermediate]
     verbs = tuple(dict.fromkeys(h.outcome for h in hits))
@@ -418,8 +425,9 @@ def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
     if any(h.partial and h.outcome in DISTURBED for h in hits):
         # "reversed in part", "we reverse only the award of fees": the rest stands.
         kinds.add("affirmed")
-    if kinds == {"affirmed", "remanded"} and not any(h.partial or h.redo for h in hits):
-        return "affirmed", verbs, True
+    for stands in ("affirmed", "dismissed"):
+        if kinds == {stands, "remanded"} and not any(h.partial or h.redo for h in hits):
+            return stands, verbs, True
     return rollup(kinds), verbs, False
 
 
@@ -499,9 +507,10 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         last = max(h.paragraph for h in hits)
         hits = [h for h in hits if h.paragraph == last]
         rule, confidence = "last_decretal_paragraph", 0.5
-    outcome, verbs, affirm_remand = _decide(hits)
-    if affirm_remand:
-        rule, confidence = rule + "+affirm_and_remand", min(confidence, 0.7)
+    outcome, verbs, remand_carries_on = _decide(hits)
+    if remand_carries_on:
+        tag = "+affirm_and_remand" if outcome == "affirmed" else "+dismiss_and_remand"
+        rule, confidence = rule + tag, min(confidence, 0.7)
         if any(h.clerical for h in hits):
             rule += "+clerical_remand"
     if opening:

@@ -73,7 +73,8 @@ VERBS: tuple[Rule, ...] = (
         "modify",
         _rx(
             r"\b(?P<verb>modif(?:y|ied))\b(?=(?:\s+[\w'-]+){0,3}?\s*"
-            r"(?:judgments?|sentences?|orders?|awards?|decrees?)\b|\s*[.;,])"
+            r"(?:judgments?|sentences?|orders?|awards?|decrees?)\b|\s*[.;,]|"
+            r"\s+(?:by|in)\s+(?:this|our|the)\s+(?:opinion|court|manner))"
         ),
         "mixed",
         subject=_rx(r"\b(?:judgments?|sentences?|orders?|awards?|decrees?)\b[^.;]{0,80}$"),
@@ -235,7 +236,7 @@ WE_AND = _rx(
 # part, and REMANDED", "dismissed in part and granted in part; ... VACATED".
 COORDINATED = _rx(
     r"^[^.;]{0,120}?(?:,|\band\b|\bbut\b|;|\bor\b)\s*(?:we\s+)?(?:(?:also|further|therefore|"
-    r"hereby|then|instead)\s+)?(?:[\w'\s,]{0,80}?\b(?:is|are|be)\s+)?$"
+    r"hereby|then|instead|otherwise)\s+)?(?:[\w'\s,]{0,80}?\b(?:is|are|be)\s+)?$"
 )
 PARTIAL = _rx(r"^\s*(?:,\s*)?in\s+part\b")
 # A reversal or vacatur limited to part of the decision ("we reverse only the award of fees",
@@ -319,7 +320,7 @@ AFFIRM_LIMITED_AFTER = _rx(
     r"(?:the\s+)?(?:remaining|remainder)\b)"
 )
 # "affirmed as modified": the participle "modified" coordinated by "as" with an affirmance.
-AS_MODIFIED = _rx(r"^\s*(?:[\w'-]+\s+){0,4}?as\s*$")
+AS_MODIFIED = _rx(r"^\s*(?:[\w'-]+,?\s+){0,4}?as\s*$")
 # Cheap pre-filter: a window without any of these has no decretal language.
 ANY_VERB = _rx(
     r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside|annul|modif|uph[oe]ld|quash"
