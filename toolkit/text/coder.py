@@ -428,6 +428,10 @@ def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
     for stands in ("affirmed", "dismissed"):
         if kinds == {stands, "remanded"} and not any(h.partial or h.redo for h in hits):
             return stands, verbs, True
+    if kinds == {"affirmed"} and any(h.partial for h in hits):
+        # "We affirm in part", "In all other respects, we affirm", "We affirm the remaining
+        # convictions": an affirmance limited in scope says that the rest was disturbed.
+        return "mixed", verbs, False
     return rollup(kinds), verbs, False
 
 
@@ -460,8 +464,11 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         of an amended judgment") unless the remand has the lower court redo part of its
         decision (findings, a hearing, resentencing, "to determine", "the issue of fees":
         then ``mixed``) or the affirmance is limited in scope ("In all other respects, we
-        affirm", "affirm on all issues except ...": ``mixed``); "affirmed as modified" is
-        ``mixed``; a partial
+        affirm", "affirm on all issues except ...": ``mixed``); an affirmance limited in
+        scope with nothing else decretal ("We affirm in part", "Defendant's remaining
+        convictions are affirmed") is ``mixed``: it says the rest was disturbed; "affirmed as
+        modified" is ``mixed``; a dismissal with a remand that only sends the case back is
+        ``dismissed`` (``+dismiss_and_remand``, at most 0.7); a partial
         disposition announced in the opening ("we affirm in part and reverse in part") makes an
         all-or-nothing closing ``mixed`` (at most 0.75), as does an issue affirmed in the body
         of an opinion whose conclusion disturbs the decision (``+issue_affirmed``, at most 0.75);

@@ -309,13 +309,16 @@ REMAND_CLERICAL = _rx(
 # disposition ("In all other respects, we affirm", "We otherwise affirm", "We affirm on all
 # issues except the award of fees, which we remand", "affirm ... as to the remaining counts").
 AFFIRM_LIMITED_BEFORE = _rx(
-    r"\b(?:in\s+(?:all\s+)?other\s+respects|otherwise|in\s+all\s+respects\s+other\s+than"
+    r"\b(?:in\s+(?:all\s+)?other\s+respects|in\s+all\s+respects\s+other\s+than"
     r"[^.;]{0,80}|(?:as\s+to|on)\s+(?:all\s+)?(?:the\s+)?(?:other|remaining)\s+[\w'-]+)"
-    r"[\s,]*(?:we\s+)?(?:[\w'-]+\s+){0,2}$"
+    r"[\s,]*(?:we\s+)?(?:[\w'-]+\s+){0,3}$"
+    r"|(?:^\W*|\bwe\s+|\b(?:is|are)\s+)otherwise[\s,]*(?:we\s+)?$"
+    r"|\b(?:remaining|other)\s+(?:convictions?|counts?|claims?|issues?|sentences?|orders?)\s+"
+    r"(?:is|are)\s+(?:hereby\s+)?$"
 )
 AFFIRM_LIMITED_AFTER = _rx(
     r"^(?:(?!\b(?:and|but)\s+(?:we\s+)?(?:remand|revers|vacat|set\s+aside|dismiss))[^.;]){0,100}?"
-    r"\b(?:except|other\s+than|save\s+(?:for|as)|in\s+all\s+other\s+respects|"
+    r"\b(?:except|save\s+(?:for|as)|in\s+all\s+other\s+respects|"
     r"in\s+other\s+respects|(?:all\s+)?other\s+(?:issues|respects|claims|counts)|"
     r"(?:the\s+)?(?:remaining|remainder)\b)"
 )
