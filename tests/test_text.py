@@ -264,7 +264,9 @@ def test_every_outcome_is_canonical_and_classes_cover_them():
 
 def test_rules_are_a_readable_table():
     rows = rules_table()
-    assert {r["table"] for r in rows} == {"verbs", "sections", "blockers"}
+    assert {r["table"] for r in rows} == {"verbs", "sections", "blockers", "scope"}
+    scope = {r["name"] for r in rows if r["table"] == "scope"}
+    assert {"remand_redo", "remand_clerical", "affirm_limited_before"} <= scope
     verbs = {r["name"]: r["meaning"] for r in rows if r["table"] == "verbs"}
     assert set(verbs.values()) <= set(OUTCOMES)
     assert verbs["affirm"] == "affirmed" and verbs["dismiss"] == "dismissed"

@@ -22,6 +22,10 @@ Three kinds of rows:
   ``dismissed`` in part and ``granted`` in part is ``mixed``).
 - :data:`SECTIONS`: where decretal language is looked for (a conclusion heading, the end of the
   majority opinion) and where the majority opinion ends (signatures, separate opinions).
+- :data:`SCOPE`: how far a verb reaches, the line between a single outcome and ``mixed``
+  ("reversed in part", "In all other respects, we affirm", "affirmed as modified", and the
+  remand table: a remand that carries an affirmance out, or only corrects the written judgment,
+  leaves it ``affirmed``; one that has part of the case decided again makes it ``mixed``).
 - :data:`BLOCKERS`: contexts in which a disposition verb is not the court's disposition (a
   dissent's "I would reverse", an argument "Defendant asks us to reverse", a condition, an
   instruction "remand with instructions to dismiss", a sentence that opens with a condition).
@@ -38,7 +42,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["BLOCKERS", "SECTIONS", "VERBS", "Rule", "rules_table"]
+__all__ = ["BLOCKERS", "SCOPE", "SECTIONS", "VERBS", "Rule", "rules_table"]
 
 
 @dataclass(frozen=True)
@@ -324,6 +328,41 @@ AFFIRM_LIMITED_AFTER = _rx(
 )
 # "affirmed as modified": the participle "modified" coordinated by "as" with an affirmance.
 AS_MODIFIED = _rx(r"^\s*(?:[\w'-]+,?\s+){0,4}?as\s*$")
+SCOPE: tuple[Rule, ...] = (
+    Rule("in_part", PARTIAL, "a verb 'in part': the rest of the decision went the other way"),
+    Rule(
+        "partial_scope",
+        PARTIAL_SCOPE,
+        "a reversal or vacatur of part of the decision ('only the award', 'insofar as'): "
+        "the rest stands",
+    ),
+    Rule(
+        "affirm_limited_before",
+        AFFIRM_LIMITED_BEFORE,
+        "an affirmance limited in scope ('In all other respects, we affirm'): mixed",
+    ),
+    Rule(
+        "affirm_limited_after",
+        AFFIRM_LIMITED_AFTER,
+        "an affirmance limited in scope ('affirm on all issues except ...'): mixed",
+    ),
+    Rule("as_modified", AS_MODIFIED, "'affirmed as modified': mixed"),
+    Rule(
+        "remand_redo",
+        REMAND_REDO,
+        "a remand that has part of the case decided again (resentencing, findings, 'to "
+        "determine'): with an affirmance, mixed",
+    ),
+    Rule(
+        "remand_clerical",
+        REMAND_CLERICAL,
+        "a remand that only corrects the written judgment: with an affirmance, affirmed "
+        "(flagged +clerical_remand)",
+    ),
+)
+"""How far a disposition verb reaches: the mixed/single boundary (read at call time from the
+constants above, so leaving a constant out changes the coder)."""
+
 # Cheap pre-filter: a window without any of these has no decretal language.
 ANY_VERB = _rx(
     r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside|annul|modif|uph[oe]ld|quash"
@@ -341,6 +380,9 @@ HISTORY = _rx(
 def rules_table() -> list[dict[str, str]]:
     """Every rule as a row: table, name, pattern, meaning, subject (for a participle).
 
+    Tables: ``verbs``, ``sections``, ``blockers`` and ``scope`` (how far a verb reaches: the
+    line between a single outcome and ``mixed``).
+
     Examples
     --------
     >>> rows = rules_table()
@@ -348,7 +390,8 @@ def rules_table() -> list[dict[str, str]]:
     ['affirm', 'uphold', 'reverse']
     """
     rows = []
-    for table, rules in (("verbs", VERBS), ("sections", SECTIONS), ("blockers", BLOCKERS)):
+    tables = (("verbs", VERBS), ("sections", SECTIONS), ("blockers", BLOCKERS), ("scope", SCOPE))
+    for table, rules in tables:
         for rule in rules:
             rows.append(
                 {
