@@ -103,9 +103,32 @@ REWRITES = {
 }
 
 
-def main() -> None:
+def rule_cases() -> list[tuple[str, Any, str, int | None]]:
+    """Every rule that can be left out: (label, module, name, row index of a rule table)."""
     import toolkit.text.coder as coder
     import toolkit.text.rules as rules
+
+    cases: list[tuple[str, Any, str, int | None]] = []
+    for table in ("VERBS", "SECTIONS", "BLOCKERS"):
+        for i, rule in enumerate(getattr(rules, table)):
+            cases.append((f"{table.lower()}:{rule.name}", rules, table, i))
+    for name in (
+        "WE_CHAIN", "WE_AND", "COPULA", "COORDINATED", "PARTIAL", "PARTIAL_SCOPE", "SHORT_FORM",
+        "INTERMEDIATE", "REMAND_REDO", "REMAND_CLERICAL", "AFFIRM_LIMITED_BEFORE",
+        "AFFIRM_LIMITED_AFTER", "AS_MODIFIED", "HISTORY", "CITATION_HINT", "GENERIC_AUX",
+    ):  # fmt: skip
+        cases.append((f"pattern:{name}", rules, name, None))
+    for name, label in (
+        ("_OWN_DECISION", "coder:own_decision"),
+        ("_PETITION", "coder:deny_grant_off"),
+        ("_AFFIRM", "step:issue_affirmed"),
+        ("OPENING_CHARS", "step:opening_statement"),
+    ):
+        cases.append((label, coder, name, None))
+    return cases
+
+
+def main() -> None:
     from toolkit.text.coder import code_disposition, outcome_class
 
     rows = development_part()
@@ -117,22 +140,7 @@ def main() -> None:
     base = classes()
     right = sum(base[k] == truth[k] for k in truth)
     print(f"development part: {len(rows)} opinions, full coder agrees on {right}")
-    cases: list[tuple[str, Any, str, int | None]] = []
-    for table in ("VERBS", "SECTIONS", "BLOCKERS"):
-        for i, rule in enumerate(getattr(rules, table)):
-            cases.append((f"{table.lower()}:{rule.name}", rules, table, i))
-    for name in (
-        "WE_CHAIN", "WE_AND", "COPULA", "COORDINATED", "PARTIAL", "PARTIAL_SCOPE", "SHORT_FORM",
-        "INTERMEDIATE", "REMAND_REDO", "HISTORY", "CITATION_HINT", "GENERIC_AUX",
-    ):  # fmt: skip
-        cases.append((f"pattern:{name}", rules, name, None))
-    for name, label in (
-        ("_OWN_DECISION", "coder:own_decision"),
-        ("_PETITION", "coder:deny_grant_off"),
-        ("_AFFIRM", "step:issue_affirmed"),
-        ("OPENING_CHARS", "step:opening_statement"),
-    ):
-        cases.append((label, coder, name, None))
+    cases = rule_cases()
     print(f"{'left out':34s} {'changed':>7s} {'was right':>9s}  opinions")
     for label, module, name, index in cases:
         with left_out(module, name, index):

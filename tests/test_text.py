@@ -186,6 +186,48 @@ def test_affirm_and_remand_for_further_proceedings_is_affirmed_but_flagged():
     assert redo.outcome == "mixed"
 
 
+def test_remand_that_only_corrects_the_judgment_is_affirmed_and_says_so():
+    d = code_disposition(
+        "{9} We affirm Defendant's convictions. We remand for correction of the judgment and "
+        "sentence to reflect the statute under which he was sentenced. {10} IT IS SO ORDERED."
+    )
+    assert d.outcome == "affirmed" and d.rule.endswith("+affirm_and_remand+clerical_remand")
+    assert d.confidence <= 0.7
+    # correcting the paper and resentencing: the sentence is decided again
+    both = code_disposition(
+        "We affirm the convictions and remand for correction of the judgment and for resentencing."
+    )
+    assert both.outcome == "mixed" and "clerical_remand" not in both.rule
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("We remand the issue of attorney fees. In all other respects, we affirm.", "mixed"),
+        ("We affirm on all issues except restitution, which we remand for a hearing.", "mixed"),
+        ("We otherwise affirm. We remand for further proceedings.", "mixed"),
+        ("We affirm the judgment and remand for trial on the remaining counts.", "affirmed"),
+        ("We affirm the judgment as modified.", "mixed"),
+        ("The order is AFFIRMED as MODIFIED.", "mixed"),
+        ("We affirm the judgment. The Gomez opinion is modified.", "affirmed"),
+        ("We affirm the conviction and remand to correct the illegal sentence.", "mixed"),
+        ("We affirm the convictions and remand for the court to enter a proper sentence.", "mixed"),
+        ("We affirm and remand for entry of an amended judgment and sentence.", "affirmed"),
+        ("We reverse Defendant's conviction for receiving stolen property.", "reversed"),
+    ],
+)
+def test_affirmance_limited_in_scope_and_as_modified(text, outcome):
+    assert code_disposition(text).outcome == outcome
+
+
+def test_dismissal_with_a_remand_is_a_dismissal_and_says_so():
+    d = code_disposition("Because the order is not final, we dismiss the appeal and remand.")
+    assert d.outcome == "dismissed" and d.rule.endswith("+dismiss_and_remand")
+    assert d.confidence <= 0.7
+    # a dismissal in part with a reversal in part stays mixed
+    assert code_disposition("We dismiss the cross-appeal and reverse.").outcome == "mixed"
+
+
 def test_partial_disposition_announced_in_the_opening():
     text = open(OPINIONS / "nm-partial-in-opening.txt", encoding="utf-8").read()
     d = code_disposition(text)
@@ -222,7 +264,9 @@ def test_every_outcome_is_canonical_and_classes_cover_them():
 
 def test_rules_are_a_readable_table():
     rows = rules_table()
-    assert {r["table"] for r in rows} == {"verbs", "sections", "blockers"}
+    assert {r["table"] for r in rows} == {"verbs", "sections", "blockers", "scope"}
+    scope = {r["name"] for r in rows if r["table"] == "scope"}
+    assert {"remand_redo", "remand_clerical", "affirm_limited_before"} <= scope
     verbs = {r["name"]: r["meaning"] for r in rows if r["table"] == "verbs"}
     assert set(verbs.values()) <= set(OUTCOMES)
     assert verbs["affirm"] == "affirmed" and verbs["dismiss"] == "dismissed"

@@ -18,6 +18,12 @@ The coder reads the end of the majority opinion first, as a research assistant d
    an argument or a separate opinion's voice (:data:`toolkit.text.rules.BLOCKERS`), nor in a
    standard of review ("will be reversed only if").
 5. The verbs found are claim outcomes rolled up to the case by :func:`toolkit.outcomes.rollup`.
+   Two decretal verbs with different outcomes and different objects ("we affirm the
+   convictions but vacate the sentence", "we affirm the denial of X and reverse the grant of
+   Y") make the case ``mixed``; a remand with an affirmance follows the table in
+   :data:`toolkit.text.rules.REMAND_REDO` (a remand that carries out the affirmance, or only
+   corrects the written judgment, leaves it ``affirmed``; one that has the lower court decide
+   part of the case again, or follows an affirmance limited in scope, is ``mixed``).
    A supreme court that reverses "the Court of Appeals" disposes of that court's decision:
    when a verb's object is the intermediate court, only such verbs count.
 6. A conclusion that disturbs the decision while the body affirmed an issue ("we affirm on
@@ -92,7 +98,8 @@ class Disposition:
         0 to 1: how sure the rule that decided is (see :func:`code_disposition`).
     rule
         Which rule decided: ``conclusion``, ``closing_paragraph``, ``opening_statement`` or
-        ``none``; ``+affirm_and_remand`` or ``+opening_disagrees`` when those applied.
+        ``none``; ``+affirm_and_remand`` (``+clerical_remand``), ``+dismiss_and_remand``,
+        ``+opening_partial``, ``+opening_disagrees`` or ``+issue_affirmed`` when those applied.
     verbs
         The disposition verbs counted, as claim outcomes (e.g. ``('reversed', 'remanded')``).
     """
@@ -123,6 +130,7 @@ class _Hit:
     sentence: tuple[int, int]
     paragraph: int
     redo: bool = False
+    clerical: bool = False
 
 
 def outcome_class(outcome: str) -> str:
@@ -253,8 +261,14 @@ def _spans(pattern: re.Pattern[str], segment: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
-    """Decretal verbs of one sentence: (outcome, partial, intermediate, redo)."""
+def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool, bool]]:
+    """Decretal verbs of one sentence: (outcome, partial, intermediate, redo, clerical).
+
+    ``partial``: the verb reaches part of the decision ("reversed in part", "we reverse only
+    the award of fees", "In all other respects, we affirm"). ``redo``: a remand that has the
+    lower court decide part of the case again; ``clerical``: a remand that only corrects the
+    written judgment (:data:`toolkit.text.rules.REMAND_CLERICAL`).
+    """
     if R.BLOCKERS[0].pattern.search(sentence):
         return []
     found = []
@@ -262,7 +276,7 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
         for m in rule.pattern.finditer(sentence):
             found.append((m.start("verb"), m.end("verb"), rule, m.group("verb")))
     found.sort(key=lambda f: f[0])
-    accepted: list[tuple[str, bool, bool, bool]] = []
+    accepted: list[tuple[str, bool, bool, bool, bool]] = []
     last_end = -1
     has_we = re.search(r"\bwe\b", sentence, re.IGNORECASE)
     for start, end, rule, word in found:
@@ -272,11 +286,23 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
         if rule.meaning in ("denied", "granted") and not _PETITION.search(sentence):
             continue
         participle = word.lower().endswith(("ed", "upheld"))
-        if participle and rule.subject is not None and not rule.subject.search(prefix):
+        # "affirm the judgment as modified", "AFFIRMED as MODIFIED"
+        as_modified = (
+            rule.name == "modify"
+            and last_end >= 0
+            and accepted[-1][0] == "affirmed"
+            and bool(R.AS_MODIFIED.match(sentence[last_end:start]))
+        )
+        if (
+            participle
+            and not as_modified
+            and rule.subject is not None
+            and not rule.subject.search(prefix)
+        ):
             continue  # "the charge is dismissed": not the appeal
         caps = word.isupper() and len(word) > 4
         ok = False
-        if last_end >= 0 and R.COORDINATED.match(sentence[last_end:start]):
+        if as_modified or (last_end >= 0 and R.COORDINATED.match(sentence[last_end:start])):
             ok = True
         elif caps:
             ok = True
@@ -297,12 +323,20 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool]]:
             ok = False  # a standard of review: "will be reversed only if ..."
         if not ok:
             continue
-        partial = bool(R.PARTIAL.match(after)) or (
-            rule.meaning in ("reversed", "vacated") and bool(R.PARTIAL_SCOPE.match(after))
+        partial = (
+            bool(R.PARTIAL.match(after))
+            or (rule.meaning in ("reversed", "vacated") and bool(R.PARTIAL_SCOPE.match(after)))
+            or (
+                rule.meaning == "affirmed"
+                and bool(
+                    R.AFFIRM_LIMITED_BEFORE.search(prefix) or R.AFFIRM_LIMITED_AFTER.match(after)
+                )
+            )
         )
         intermediate = bool(R.INTERMEDIATE.match(after))
         redo = rule.name == "remand" and bool(R.REMAND_REDO.match(after))
-        accepted.append((rule.meaning, partial, intermediate, redo))
+        clerical = rule.name == "remand" and not redo and bool(R.REMAND_CLERICAL.match(after))
+        accepted.append((rule.meaning, partial, intermediate, redo, clerical))
         last_end = end
     return accepted
 
@@ -348,9 +382,17 @@ def _hits(text: str, lo: int, hi: int, only: re.Pattern[str] = R.ANY_VERB) -> li
                 masked = _mask_citations(paragraph[w_lo:w_hi])
                 verbs = _verbs_in(masked[s_lo - w_lo : s_hi - w_lo])
             a = lo + p_lo + s_lo
-            for outcome, partial, intermediate, redo in verbs:
+            for outcome, partial, intermediate, redo, clerical in verbs:
                 hits.append(
-                    _Hit(outcome, partial, intermediate, (a, a + s_hi - s_lo), p_index, redo)
+                    _Hit(
+                        outcome,
+                        partial,
+                        intermediate,
+                        (a, a + s_hi - s_lo),
+                        p_index,
+                        redo,
+                        clerical,
+                    )
                 )
     return hits
 
@@ -369,7 +411,13 @@ def _closing_block(hits: list[_Hit]) -> list[_Hit]:
 
 
 def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
-    """Roll the counted verbs up to one outcome; True when affirm-and-remand applied."""
+    """Roll the counted verbs up to one outcome; True when a remand only carried it out.
+
+    "We affirm ... and remand for further proceedings" is ``affirmed`` and "we dismiss the
+    appeal and remand to the district court" is ``dismissed``: the remand sends the case back
+    to go on, it disturbs nothing (unless it has part of the case decided again, or the
+    affirmance is limited in scope: then ``mixed``).
+    """
     if any(h.intermediate for h in hits):
         hits = [h for h in hits if h.intermediate]
     verbs = tuple(dict.fromkeys(h.outcome for h in hits))
@@ -377,8 +425,13 @@ def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
     if any(h.partial and h.outcome in DISTURBED for h in hits):
         # "reversed in part", "we reverse only the award of fees": the rest stands.
         kinds.add("affirmed")
-    if kinds == {"affirmed", "remanded"} and not any(h.partial or h.redo for h in hits):
-        return "affirmed", verbs, True
+    for stands in ("affirmed", "dismissed"):
+        if kinds == {stands, "remanded"} and not any(h.partial or h.redo for h in hits):
+            return stands, verbs, True
+    if kinds == {"affirmed"} and any(h.partial for h in hits):
+        # "We affirm in part", "In all other respects, we affirm", "We affirm the remaining
+        # convictions": an affirmance limited in scope says that the rest was disturbed.
+        return "mixed", verbs, False
     return rollup(kinds), verbs, False
 
 
@@ -406,8 +459,16 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         ``opening_statement`` (nothing at the end, "We affirm." at the start, 0.6),
         ``last_decretal_paragraph`` (the last paragraph of the majority opinion with decretal
         language, 0.5), ``none`` (``unknown``, 0). Affirm-and-remand without a reversal codes
-        ``affirmed`` (at most 0.7) unless the remand has the lower court redo part of its
-        decision (findings, a new hearing, resentencing: then ``mixed``); a partial
+        ``affirmed`` (at most 0.7; ``+clerical_remand`` when the remand only corrects the
+        written judgment: "remand for correction of the judgment and sentence", "for entry
+        of an amended judgment") unless the remand has the lower court redo part of its
+        decision (findings, a hearing, resentencing, "to determine", "the issue of fees":
+        then ``mixed``) or the affirmance is limited in scope ("In all other respects, we
+        affirm", "affirm on all issues except ...": ``mixed``); an affirmance limited in
+        scope with nothing else decretal ("We affirm in part", "Defendant's remaining
+        convictions are affirmed") is ``mixed``: it says the rest was disturbed; "affirmed as
+        modified" is ``mixed``; a dismissal with a remand that only sends the case back is
+        ``dismissed`` (``+dismiss_and_remand``, at most 0.7); a partial
         disposition announced in the opening ("we affirm in part and reverse in part") makes an
         all-or-nothing closing ``mixed`` (at most 0.75), as does an issue affirmed in the body
         of an opinion whose conclusion disturbs the decision (``+issue_affirmed``, at most 0.75);
@@ -453,9 +514,12 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         last = max(h.paragraph for h in hits)
         hits = [h for h in hits if h.paragraph == last]
         rule, confidence = "last_decretal_paragraph", 0.5
-    outcome, verbs, affirm_remand = _decide(hits)
-    if affirm_remand:
-        rule, confidence = rule + "+affirm_and_remand", min(confidence, 0.7)
+    outcome, verbs, remand_carries_on = _decide(hits)
+    if remand_carries_on:
+        tag = "+affirm_and_remand" if outcome == "affirmed" else "+dismiss_and_remand"
+        rule, confidence = rule + tag, min(confidence, 0.7)
+        if any(h.clerical for h in hits):
+            rule += "+clerical_remand"
     if opening:
         announced, announced_verbs, _ = _decide(opening)
         if announced == "mixed" and outcome_class(outcome) in ("upheld", "disturbed"):

@@ -22,6 +22,10 @@ Three kinds of rows:
   ``dismissed`` in part and ``granted`` in part is ``mixed``).
 - :data:`SECTIONS`: where decretal language is looked for (a conclusion heading, the end of the
   majority opinion) and where the majority opinion ends (signatures, separate opinions).
+- :data:`SCOPE`: how far a verb reaches, the line between a single outcome and ``mixed``
+  ("reversed in part", "In all other respects, we affirm", "affirmed as modified", and the
+  remand table: a remand that carries an affirmance out, or only corrects the written judgment,
+  leaves it ``affirmed``; one that has part of the case decided again makes it ``mixed``).
 - :data:`BLOCKERS`: contexts in which a disposition verb is not the court's disposition (a
   dissent's "I would reverse", an argument "Defendant asks us to reverse", a condition, an
   instruction "remand with instructions to dismiss", a sentence that opens with a condition).
@@ -38,7 +42,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["BLOCKERS", "SECTIONS", "VERBS", "Rule", "rules_table"]
+__all__ = ["BLOCKERS", "SCOPE", "SECTIONS", "VERBS", "Rule", "rules_table"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,8 @@ VERBS: tuple[Rule, ...] = (
         "modify",
         _rx(
             r"\b(?P<verb>modif(?:y|ied))\b(?=(?:\s+[\w'-]+){0,3}?\s*"
-            r"(?:judgments?|sentences?|orders?|awards?|decrees?)\b|\s*[.;,])"
+            r"(?:judgments?|sentences?|orders?|awards?|decrees?)\b|\s*[.;,]|"
+            r"\s+(?:by|in)\s+(?:this|our|the)\s+(?:opinion|court|manner))"
         ),
         "mixed",
         subject=_rx(r"\b(?:judgments?|sentences?|orders?|awards?|decrees?)\b[^.;]{0,80}$"),
@@ -84,7 +89,7 @@ VERBS: tuple[Rule, ...] = (
         _rx(
             r"\b(?P<verb>dismiss(?:ed)?)\b(?=(?:\s+[\w'-]+){0,4}?\s*"
             r"(?:appeals?|cross-appeals?|petitions?|case|proceedings?)\b"
-            r"|\s*[.;,]|\s+(?:in\s+part|as\s+(?:moot|untimely|premature|improvidently)|"
+            r"|\s*[.;,]|\s+it\s*[.;]|\s+(?:in\s+part|as\s+(?:moot|untimely|premature|improvidently)|"
             r"for\s+(?:lack|want)|with(?:out)?\s+prejudice|because|since|on\s+the\s+ground))"
         ),
         "dismissed",
@@ -215,13 +220,14 @@ CONDITION_AFTER = _rx(
 # Adverbs and auxiliaries that may stand between "we" and a decretal verb.
 WE_CHAIN = _rx(
     r"\bwe\s+(?:(?:hereby|therefore|thus|accordingly|also|now|further|must|will|shall|"
-    r"respectfully|consequently|hence|so|then|instead|,|"
+    r"respectfully|consequently|hence|so|then|instead|otherwise|summarily|nonetheless|"
+    r"nevertheless|,|"
     r"(?:are|were)\s+(?:compelled|constrained|obliged|bound)\s+to)\s*)*$"
 )
 # A participle is decretal after a copula ("is AFFIRMED", "are reversed", "stands affirmed").
 COPULA = _rx(
     r"\b(?:is|are|be|stands?|hereby|must\s+be|shall\s+be)\b(?:\s*(?:hereby|therefore|thus|"
-    r"accordingly|in\s+all\s+respects|,))*\s*$"
+    r"accordingly|in\s+all\s+respects|otherwise|summarily|,))*\s*$"
 )
 # "We ... and affirm", "we hold ... and therefore reverse", "we ... and, accordingly, reverse":
 # a base-form verb coordinated after the court's "we" earlier in the sentence.
@@ -234,7 +240,7 @@ WE_AND = _rx(
 # part, and REMANDED", "dismissed in part and granted in part; ... VACATED".
 COORDINATED = _rx(
     r"^[^.;]{0,120}?(?:,|\band\b|\bbut\b|;|\bor\b)\s*(?:we\s+)?(?:(?:also|further|therefore|"
-    r"hereby|then|instead)\s+)?(?:[\w'\s,]{0,80}?\b(?:is|are|be)\s+)?$"
+    r"hereby|then|instead|otherwise)\s+)?(?:[\w'\s,]{0,80}?\b(?:is|are|be)\s+)?$"
 )
 PARTIAL = _rx(r"^\s*(?:,\s*)?in\s+part\b")
 # A reversal or vacatur limited to part of the decision ("we reverse only the award of fees",
@@ -256,14 +262,107 @@ INTERMEDIATE = _rx(
     r"of\s+the\s+)?Court\s+of\s+Appeals\b",
     0,
 )
-# A remand that has the lower court redo part of what it decided disturbs the decision in part;
-# a remand "for further proceedings" or for trial of what remains does not.
+# The remand rule, with an affirmance and no reversal or vacatur:
+#
+# | the remand                               | e.g.                                  | codes  |
+# |------------------------------------------|---------------------------------------|--------|
+# | carries the case on                      | "affirm ... and remand for further    | affirm |
+# |                                          | proceedings", "for trial on the       |        |
+# |                                          | remaining counts"                     |        |
+# | corrects the written judgment            | "remand for correction of the         | affirm |
+# | (REMAND_CLERICAL, rule +clerical_remand) | judgment and sentence", "for entry of |        |
+# |                                          | an amended judgment"                  |        |
+# | has part of the case decided again       | "remand for resentencing", "to        | mixed  |
+# | (REMAND_REDO)                            | determine the amount", "for findings",|        |
+# |                                          | "remand the issue of fees"            |        |
+# | follows an affirmance limited in scope   | "In all other respects, we affirm",   | mixed  |
+# | (AFFIRM_LIMITED_BEFORE / _AFTER)         | "affirm on all issues except ..."     |        |
+#
+# A remand that only carries out the affirmance (the lower court proceeds, or fixes the paper
+# its unchanged decision is written on) leaves the decision standing; a remand that has the
+# lower court decide part of the case again disturbs it in part. A remand for correction that
+# also orders resentencing or new findings is a redo, and so is one "to correct the sentence"
+# or "to enter a proper sentence" (the sentence, not the paper of the judgment and sentence,
+# changes). A reversal of one count or award with nothing affirmed in words is disturbed, not
+# mixed: the development labels code "We reverse Defendant's conviction of DWI" and "we
+# reverse the award of attorney fees" (with the rest not mentioned) as Reverse.
+# In the hand-coded New Mexico development opinions, "affirm ... and remand for further
+# proceedings" and "affirm the suppression order and remand the remaining counts to be tried"
+# are Affirm; "we remand for the district court to make findings ... In other respects, we
+# affirm" and "affirm the convictions and reverse with regard to the sentence ... remand to
+# enter a proper sentence" are Complex. None of them has an affirmance with a remand only to
+# correct the judgment; it is coded like the other remands that carry out an affirmance, and
+# flagged (+clerical_remand) for a hand check.
 REMAND_REDO = _rx(
     r"^[^.;]{0,160}?\b(?:findings?|reconsider|redetermin|recalculat|re-?evaluat|re-?examin|"
-    r"new\s+(?:trial|hearing|sentencing|judgment|order)|resentenc|re-?hear|to\s+correct|"
-    r"correction|amend|modif|vacate|articulate|explain|evidentiary\s+hearing|recompute|"
-    r"reduce|increase)"
+    r"new\s+(?:trial|hearing|sentencing|judgment|order)|resentenc|re-?hear|"
+    r"modif|vacate|articulate|explain|hearing|recompute|determin|re-?decide|"
+    r"reduce|increase|(?:the|that|this|these)\s+(?:issues?|questions?)\b|"
+    r"on\s+(?:the|that|this|these)\s+(?:issues?|questions?|claims?)\b|illegal\s+sentence|"
+    r"(?:correct(?:ion\s+of|ing)?|enter\s+an?\s+(?:proper|new|corrected|different|lawful))\s+"
+    r"(?:the\s+|(?:Defendant|his|her|their)(?:'s)?\s+)?sentence\b)"
 )
+# A remand that only corrects the written judgment ("for correction of the judgment and
+# sentence", "to correct a clerical error", "for entry of an amended judgment"): documented
+# here; it is not a redo, so with an affirmance it codes ``affirmed``.
+REMAND_CLERICAL = _rx(
+    r"^[^.;]{0,160}?\b(?:correct(?:ion|ing|ed)?|clerical|amend(?:ed|ing)?\s+(?:the\s+)?"
+    r"(?:judgment|sentence|order)|amended\s+(?:judgment|order|sentence)|to\s+reflect)"
+)
+# An affirmance limited in scope: part of the decision was disturbed elsewhere in the
+# disposition ("In all other respects, we affirm", "We otherwise affirm", "We affirm on all
+# issues except the award of fees, which we remand", "affirm ... as to the remaining counts").
+AFFIRM_LIMITED_BEFORE = _rx(
+    r"\b(?:in\s+(?:all\s+)?other\s+respects|in\s+all\s+respects\s+other\s+than"
+    r"[^.;]{0,80}|(?:as\s+to|on)\s+(?:all\s+)?(?:the\s+)?(?:other|remaining)\s+[\w'-]+)"
+    r"[\s,]*(?:we\s+)?(?:[\w'-]+\s+){0,3}$"
+    r"|(?:^\W*|\bwe\s+|\b(?:is|are)\s+)otherwise[\s,]*(?:we\s+)?$"
+    r"|\b(?:remaining|other)\s+(?:convictions?|counts?|claims?|issues?|sentences?|orders?)\s+"
+    r"(?:is|are)\s+(?:hereby\s+)?$"
+)
+AFFIRM_LIMITED_AFTER = _rx(
+    r"^(?:(?!\b(?:and|but)\s+(?:we\s+)?(?:remand|revers|vacat|set\s+aside|dismiss))[^.;]){0,100}?"
+    r"\b(?:except|save\s+(?:for|as)|in\s+all\s+other\s+respects|"
+    r"in\s+other\s+respects|(?:all\s+)?other\s+(?:issues|respects|claims|counts)|"
+    r"(?:the\s+)?(?:remaining|remainder)\b)"
+)
+# "affirmed as modified": the participle "modified" coordinated by "as" with an affirmance.
+AS_MODIFIED = _rx(r"^\s*(?:[\w'-]+,?\s+){0,4}?as\s*$")
+SCOPE: tuple[Rule, ...] = (
+    Rule("in_part", PARTIAL, "a verb 'in part': the rest of the decision went the other way"),
+    Rule(
+        "partial_scope",
+        PARTIAL_SCOPE,
+        "a reversal or vacatur of part of the decision ('only the award', 'insofar as'): "
+        "the rest stands",
+    ),
+    Rule(
+        "affirm_limited_before",
+        AFFIRM_LIMITED_BEFORE,
+        "an affirmance limited in scope ('In all other respects, we affirm'): mixed",
+    ),
+    Rule(
+        "affirm_limited_after",
+        AFFIRM_LIMITED_AFTER,
+        "an affirmance limited in scope ('affirm on all issues except ...'): mixed",
+    ),
+    Rule("as_modified", AS_MODIFIED, "'affirmed as modified': mixed"),
+    Rule(
+        "remand_redo",
+        REMAND_REDO,
+        "a remand that has part of the case decided again (resentencing, findings, 'to "
+        "determine'): with an affirmance, mixed",
+    ),
+    Rule(
+        "remand_clerical",
+        REMAND_CLERICAL,
+        "a remand that only corrects the written judgment: with an affirmance, affirmed "
+        "(flagged +clerical_remand)",
+    ),
+)
+"""How far a disposition verb reaches: the mixed/single boundary (read at call time from the
+constants above, so leaving a constant out changes the coder)."""
+
 # Cheap pre-filter: a window without any of these has no decretal language.
 ANY_VERB = _rx(
     r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside|annul|modif|uph[oe]ld|quash"
@@ -281,6 +380,9 @@ HISTORY = _rx(
 def rules_table() -> list[dict[str, str]]:
     """Every rule as a row: table, name, pattern, meaning, subject (for a participle).
 
+    Tables: ``verbs``, ``sections``, ``blockers`` and ``scope`` (how far a verb reaches: the
+    line between a single outcome and ``mixed``).
+
     Examples
     --------
     >>> rows = rules_table()
@@ -288,7 +390,8 @@ def rules_table() -> list[dict[str, str]]:
     ['affirm', 'uphold', 'reverse']
     """
     rows = []
-    for table, rules in (("verbs", VERBS), ("sections", SECTIONS), ("blockers", BLOCKERS)):
+    tables = (("verbs", VERBS), ("sections", SECTIONS), ("blockers", BLOCKERS), ("scope", SCOPE))
+    for table, rules in tables:
         for rule in rules:
             rows.append(
                 {
