@@ -189,3 +189,16 @@ def test_the_files_behind_a_mapping_are_read_with_the_readers_parser(tmp_path, f
     assert store.dataset_files(mapping) == [mapping, cases]
     mapping.write_text("file: cases.csv\nfile: other.csv\n")  # a mapping the reader refuses
     assert store.dataset_files(mapping) == [mapping]
+
+
+def test_each_report_start_sends_the_chart_library_again(tmp_path):
+    """In JupyterLab a cleared output takes the library with it: a new run brings it back."""
+    from toolkit.notebook import _embed
+
+    spec = {"mark": "point", "data": {"values": [{"x": 1}]}}
+    Report.start("t", output_dir=str(tmp_path / "a"))
+    first, second = _embed(spec), _embed(spec)
+    assert "data-appellate-static" in first and "data-appellate-static" not in second
+    assert 'typeof vegaEmbed === "function"' in second and "Report.start cell again" in second
+    Report.start("t", output_dir=str(tmp_path / "b"))
+    assert "data-appellate-static" in _embed(spec)

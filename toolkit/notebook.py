@@ -168,6 +168,9 @@ class Report:
         )
         out.mkdir(parents=True, exist_ok=True)
         report = cls(name, p, data, out)
+        from toolkit.presentation import resend_libraries
+
+        resend_libraries()  # a notebook run from the top may have cleared the first ones
         report.numbers["cases_loaded"] = len(raw.cases)
         report.numbers["cases_after_filters"] = len(data.cases)
         report.banner()
@@ -421,6 +424,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+_NO_LIBRARY = (
+    "[The chart library came with an output that is no longer on this page. Run the "
+    "Report.start cell again (or restart the kernel), then this cell.]"
+)
+
+
 def _embed(spec: dict[str, Any]) -> str:
     """HTML that draws a Vega-Lite spec with vega-embed; the library comes once per kernel.
 
@@ -435,8 +444,10 @@ def _embed(spec: dict[str, Any]) -> str:
         spec = {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
         style = ' style="width:100%"'
     payload = json.dumps(spec).replace("</", "<\\/")
+    # Without the library (its output cleared in JupyterLab), the chart says how to get it back.
     return (
         f'{library_html("vega")}<div class="appellate-chart" id="{div}"{style}></div>'
-        f'<script type="text/javascript">vegaEmbed("#{div}", {payload}, '
-        '{"actions": false}).catch(console.error);</script>'
+        '<script type="text/javascript">if (typeof vegaEmbed === "function") {'
+        f'vegaEmbed("#{div}", {payload}, {{"actions": false}}).catch(console.error);'
+        f'}} else {{document.getElementById("{div}").textContent = "{_NO_LIBRARY}";}}</script>'
     )

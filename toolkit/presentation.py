@@ -36,6 +36,7 @@ __all__ = [
     "LONG_TABLE",
     "describe_extremes",
     "readable_table",
+    "resend_libraries",
     "share_static",
     "table_html",
 ]
@@ -437,6 +438,15 @@ def _looks_numeric(value: Any) -> bool:
 # ---------------------------------------------------------------- shared libraries
 
 _SENT: set[str] = set()
+
+
+def resend_libraries() -> None:
+    """Send each library again with the next output that needs it.
+
+    A notebook page holds a library only while the output that carried it is shown: after
+    "Clear All Outputs" or a reload, the next chart has to bring it again.
+    """
+    _SENT.clear()
 
 
 def _vega_source() -> str:
