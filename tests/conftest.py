@@ -52,9 +52,32 @@ def real_raw(mirror, tmp_path_factory) -> Path:
     return data
 
 
+@pytest.fixture(scope="session")
+def real_reports(real_raw, tmp_path_factory):
+    """Every report of the project's manifest on a reference source, built once a session.
+
+    ``real_reports("scdb")`` returns the output folder and the runner's results.
+    """
+    from toolkit import paths
+    from toolkit.reports import build_reports
+
+    done: dict[str, tuple] = {}
+
+    def build(source: str) -> tuple:
+        if source not in done:
+            out = tmp_path_factory.mktemp(f"reports-{source}")
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("APPELLATE_DATA", str(real_raw))
+                results = build_reports(paths.home() / "reports.yml", data=source, out_dir=out)
+            done[source] = (out, results)
+        return done[source]
+
+    return build
+
+
 # Fixtures that build reports, a wheel or the real-data sources: every test using one is
 # `slow`. `make test` (and CI) runs them all; `pytest -m "not slow"` is the quick check.
-SLOW_FIXTURES = frozenset({"built", "installed", "real_raw"})
+SLOW_FIXTURES = frozenset({"built", "installed", "real_raw", "real_reports"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

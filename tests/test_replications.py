@@ -378,17 +378,13 @@ def _chromium():
 @pytest.mark.realdata
 @pytest.mark.slow
 @pytest.mark.skipif(not _chromium(), reason="chromium is not installed (apt-get install chromium)")
-def test_the_gallery_builds_on_the_scdb_and_renders_in_a_browser(real_raw, tmp_path, monkeypatch):
+def test_the_gallery_builds_on_the_scdb_and_renders_in_a_browser(real_reports):
     """The gallery, and the time from argument to decision, on the SCDB, in Chromium."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     if not _chromium():
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    from toolkit.reports import build_reports
-
-    monkeypatch.setenv("APPELLATE_DATA", str(real_raw))
-    results = build_reports(
-        ROOT / "reports.yml", data="scdb", only=["replication", "timing"], out_dir=tmp_path
-    )
+    _, results = real_reports("scdb")  # every report, built once for the real-data tests
+    results = [r for r in results if r.job.report in ("replication", "timing")]
     status = {r.job.report: r.status for r in results}
     assert status["replication"] == "ok", [r.error for r in results]
     assert status["timing"] in ("ok", "ok, with notes"), [r.error for r in results]

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -346,10 +347,9 @@ def test_notebooks_are_committed_clean_with_one_parameters_cell():
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("source", ["scdb", "songer"])
-def test_every_notebook_runs_on_real_data(source, real_raw, tmp_path, monkeypatch):
+def test_every_notebook_runs_on_real_data(source, real_reports):
     """The same notebooks on the Supreme Court and Courts of Appeals databases."""
-    monkeypatch.setenv("APPELLATE_DATA", str(real_raw))
-    results = build_reports(ROOT / "reports.yml", data=source, out_dir=tmp_path)
+    tmp_path, results = real_reports(source)
     assert {r.status for r in results} <= {"ok", "ok, with notes", "skipped"}, [
         (r.job.label, r.error) for r in results
     ]
@@ -366,6 +366,8 @@ def test_every_notebook_runs_on_real_data(source, real_raw, tmp_path, monkeypatc
     else:  # Songer votes link to the Auburn judges' parties
         assert panels.status == "ok"
     assert "SIMULATED" not in (tmp_path / "index.html").read_text()
+    for page in (tmp_path / source).glob("*/index.html"):  # notes, never raw warning text
+        assert not re.search(r"\w+Warning\b|Traceback \(most recent", page.read_text()), page
 
 
 @pytest.mark.slow
