@@ -255,3 +255,22 @@ def test_a_page_whose_shared_files_are_missing_or_altered_is_not_intact(tmp_path
     shared.unlink()
     assert broken_static(folder / "index.html") == [name]
     assert not _intact(folder, summary)
+
+
+def test_the_chart_library_is_bundled_once_and_checked_when_read(tmp_path, monkeypatch):
+    """The vega bundle is cached by its hash; a damaged copy is never embedded."""
+    import vl_convert
+
+    from toolkit import presentation
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    bundled = []
+    real = vl_convert.javascript_bundle
+    monkeypatch.setattr(vl_convert, "javascript_bundle", lambda: bundled.append(1) or real())
+    first = presentation._vega_source()
+    (cached,) = (tmp_path / "appellate-toolkit").glob("vega-*.js")
+    assert presentation._vega_source() == first and len(bundled) == 1
+    cached.write_text(first[:-10] + "corrupted!", encoding="utf-8")
+    assert presentation._vega_source() == first and len(bundled) == 2
+    (again,) = (tmp_path / "appellate-toolkit").glob("vega-*.js")
+    assert again.read_text(encoding="utf-8") == first

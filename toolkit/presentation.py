@@ -19,8 +19,10 @@ in its place, so every page still works from ``file://`` with no network.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -450,9 +452,41 @@ def resend_libraries() -> None:
 
 
 def _vega_source() -> str:
+    """vl-convert's bundle of Vega, Vega-Lite and vega-embed, kept in the user's cache.
+
+    Bundling takes 2 to 4 seconds, so each version of vl-convert bundles once; the cached copy
+    is named by its content's hash and checked against it on every read (a damaged copy is
+    bundled again and replaced).
+    """
     import vl_convert
 
-    return vl_convert.javascript_bundle()
+    version = getattr(vl_convert, "__version__", "unknown")
+    folder = _cache_dir()
+    for path in sorted(folder.glob(f"vega-{version}-*.js")) if folder else []:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = path.read_text(encoding="utf-8")
+            if path.stem.rsplit("-", 1)[-1] == _digest(text):
+                return text
+            path.unlink()
+    text = vl_convert.javascript_bundle()
+    if folder is not None:
+        from toolkit.store import write_atomic
+
+        with contextlib.suppress(OSError):  # a read-only home: bundle again next time
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(folder / f"vega-{version}-{_digest(text)}.js", text)
+    return text
+
+
+def _cache_dir() -> Path | None:
+    """The toolkit's folder in the user's cache (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder known
+            return None
+    return Path(base) / "appellate-toolkit"
 
 
 def _itables_source() -> str:
