@@ -331,6 +331,23 @@ def test_separation_note_names_the_groups_in_words(sixty):
     assert not any("C(circuit" in s for s in m.notes + ref.notes)
 
 
+def test_diagnostics_table_names_separated_terms_for_reading(sixty):
+    """The report's diagnostics table names terms as the model table does; the result keeps
+    the raw names for programs."""
+    from toolkit.prose import model_diagnostics
+
+    for formula, raw in (
+        (SIXTY, "C(circuit)[T.ca7]"),
+        ("~ C(circuit, Treatment('ca1')) + year", "C(circuit, Treatment('ca1'))[T.ca7]"),
+    ):
+        m = fit_reversal_model(sixty, formula, firth=False)
+        assert raw in m.diagnostics["separated"]
+        row = model_diagnostics(m).set_index("check").loc["separated terms", "result"]
+        shown = row.split(", ")
+        assert "circuit: ca7" in shown and "C(" not in row and "[T." not in row
+        assert len(shown) == len(m.diagnostics["separated"])
+
+
 def test_unremedied_separated_fit_shows_no_p_values(sixty):
     m = fit_reversal_model(sixty, SIXTY, firth=False)
     assert m.method == "logit" and not m.diagnostics["trusted"]

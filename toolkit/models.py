@@ -557,7 +557,10 @@ def fit_reversal_model(
         beta = np.asarray(ml.params, dtype=float)
         fitted = expit(Xv @ beta)
         cov = sandwich_cov(Xv, yv, fitted, kind, groups, w)
-        se = np.sqrt(np.diag(cov))
+        with np.errstate(invalid="ignore"):  # an indefinite covariance gives NaN, said below
+            se = np.sqrt(np.diag(cov))
+        if not trouble and not np.isfinite(se).all():
+            trouble.append("its covariance matrix is not positive definite")
         zval = beta / se
         table = pd.DataFrame(
             {
