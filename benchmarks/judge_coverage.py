@@ -18,6 +18,14 @@ effect is a property of the judge and the model has no party term, so this targe
 model's own quantity, not a stand-in for it.
 
 Run: .venv/bin/python benchmarks/judge_coverage.py [--reps 200] [--mixed-reps 50]
+[--mixed-seed 500] [--normal-reps 1000]
+
+Measured (November 2026, a loaded 2-core machine): the mixed model covered 93.4% over 50
+replications (seeds 500-549; 94.5% over seeds 2000-2049), evenly across judges with 1 to over
+60 votes, with a prior flat on the judges' variance; with the former prior flat on their
+spread, 91.3% and 92.6%. The exact normal analogue gives 92.4% (flat on the spread) and 94.2%
+(flat on the variance). Beta-binomial: 94.9% and 94.6% with planted spread, 99.7% and 99.8%
+without any (1-10 and 60-120 votes per judge, 200 replications each).
 """
 
 from __future__ import annotations
@@ -172,6 +180,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--mixed-reps", type=int, default=50)
     parser.add_argument("--mixed-cases", type=int, default=2000)
+    parser.add_argument("--mixed-seed", type=int, default=500)
     parser.add_argument("--normal-reps", type=int, default=1000)
     args = parser.parse_args()
     if args.normal_reps:
@@ -198,7 +207,7 @@ def main() -> None:
             flush=True,
         )
     if args.mixed_reps:
-        res = mixed(args.mixed_reps, args.mixed_cases, seed=500)
+        res = mixed(args.mixed_reps, args.mixed_cases, seed=args.mixed_seed)
         print(
             f"mixed logit, demo design with {args.mixed_cases} cases: coverage of planted judge "
             f"effects {res['coverage']:.3f} over {args.mixed_reps} replications "

@@ -1244,7 +1244,7 @@ def _mixed(
         "The mixed model's judge intervals rest on a Laplace approximation; in simulations "
         "with rare reversals and about 30 cases per judge (benchmarks/judge_coverage.py, "
         "50 replications of the demo's design) their 95% intervals covered the planted judge "
-        "effects in 93% of cases (94.5% in 50 further replications): read them as slightly "
+        "effects in 93.4% of cases (94.5% in 50 further replications): read them as slightly "
         "narrow."
     ]
     pv = fit["variation_p_value"]
