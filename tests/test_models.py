@@ -215,6 +215,8 @@ def test_judge_shrinkage_tracks_planted_effects_better_than_raw_rates(demo):
     assert eb_corr > raw_corr + 0.1
     assert mixed_corr > raw_corr + 0.1
     assert 0.2 < mixed["judge_sd"].iloc[0] < 0.6  # planted 0.35
+    # the model's own notes survive the merge with the judges table
+    assert any("covered the planted judge effects" in s for s in mixed.attrs["notes"])
 
 
 def test_pseudonyms_are_stable_and_hide_ids(demo):

@@ -1036,6 +1036,7 @@ def judge_effects(
             )
     elif method == "mixed":
         agg = _mixed(data, r, agg, adjust_for, z)
+        model_notes = list(agg.attrs.get("notes", []))  # a merge below would drop attrs
     else:
         raise ToolkitError(f"unknown method {method!r}; expected 'beta_binomial' or 'mixed'")
     agg["small_n"] = agg["n"] < min_n
@@ -1052,7 +1053,7 @@ def judge_effects(
     if anonymize:
         agg["judge_id"] = agg["judge_id"].map(lambda j: pseudonym(j, salt))
     out = agg.sort_values("estimate", kind="stable").reset_index(drop=True)
-    out.attrs["notes"] = notes + list(agg.attrs.get("notes", []))
+    out.attrs["notes"] = notes + (model_notes if method == "mixed" else [])
     out.attrs["within"] = within
     out.attrs["level"] = level  # the prose says the level used
     return out
