@@ -12,6 +12,7 @@ from toolkit.errors import ToolkitError
 from toolkit.models import fit_reversal_model, judge_effects, pseudonym, trend
 from toolkit.panels import panel_composition
 from toolkit.rates import flagged_cases
+from toolkit.schema import CaseData, conform
 from toolkit.sources.demo import truth
 
 
@@ -214,6 +215,8 @@ def test_judge_shrinkage_tracks_planted_effects_better_than_raw_rates(demo):
     assert eb_corr > raw_corr + 0.1
     assert mixed_corr > raw_corr + 0.1
     assert 0.2 < mixed["judge_sd"].iloc[0] < 0.6  # planted 0.35
+    # the model's own notes survive the merge with the judges table
+    assert any("covered the planted judge effects" in s for s in mixed.attrs["notes"])
 
 
 def test_pseudonyms_are_stable_and_hide_ids(demo):
@@ -329,6 +332,23 @@ def test_separation_note_names_the_groups_in_words(sixty):
     note = next(s for s in ref.notes if s.startswith("Separated: "))
     assert note.startswith("Separated: the 7th Circuit (ca7), the reference group: none of its 6")
     assert not any("C(circuit" in s for s in m.notes + ref.notes)
+
+
+def test_diagnostics_table_names_separated_terms_for_reading(sixty):
+    """The report's diagnostics table names terms as the model table does; the result keeps
+    the raw names for programs."""
+    from toolkit.prose import model_diagnostics
+
+    for formula, raw in (
+        (SIXTY, "C(circuit)[T.ca7]"),
+        ("~ C(circuit, Treatment('ca1')) + year", "C(circuit, Treatment('ca1'))[T.ca7]"),
+    ):
+        m = fit_reversal_model(sixty, formula, firth=False)
+        assert raw in m.diagnostics["separated"]
+        row = model_diagnostics(m).set_index("check").loc["separated terms", "result"]
+        shown = row.split(", ")
+        assert "circuit: ca7" in shown and "C(" not in row and "[T." not in row
+        assert len(shown) == len(m.diagnostics["separated"])
 
 
 def test_unremedied_separated_fit_shows_no_p_values(sixty):
@@ -567,6 +587,49 @@ def test_stored_lme4_numbers_are_lme4s(tmp_path):
     )
 
 
+# lme4's conditional variances (ranef(condVar = TRUE)) of the first six judges at the same fit
+LME4_CONDVAR = [1.07668477079e-03, 1.07676046798e-03, 1.07742667757e-03, 1.07702225242e-03,
+                1.07709773139e-03, 1.07680246956e-03]  # fmt: skip
+LME4_CONDVAR_SCRIPT = LME4_SCRIPT.replace(
+    "cat(format(c(sqrt(VarCorr(m)$g[1]), fixef(m), ranef(m)$g[1:6, 1]), digits = 12))",
+    'cat(format(attr(ranef(m, condVar = TRUE)$g, "postVar")[1, 1, 1:6], digits = 12))',
+)
+
+
+def test_mixed_model_variances_match_lme4_condvar():
+    """At lme4's judge sd, the intercepts' block of the information at the joint mode is
+    lme4's: its inverse is ``condVar`` (the variance given the fixed effects). The model's
+    variances add the fixed effects' uncertainty on top, so they are never smaller."""
+    from toolkit.models import _laplace_glmm
+
+    y, X, Z, *_ = _panel_sim(1001)
+    fit = _laplace_glmm(y, X, Z, grid=np.array([np.log(LME4_SIGMA)]))
+    p = 1 / (1 + np.exp(-(X @ fit["beta"] + Z @ fit["u"])))
+    info = (Z.T @ Z.multiply((p * (1 - p))[:, None])).toarray() + np.eye(Z.shape[1]) / LME4_SIGMA**2
+    np.testing.assert_allclose(np.diag(np.linalg.inv(info))[:6], LME4_CONDVAR, rtol=1e-5)
+    assert (fit["u_sd"][:6] ** 2 > np.array(LME4_CONDVAR)).all()
+    assert (fit["u_sd"][:6] ** 2 < 1.01 * np.array(LME4_CONDVAR)).all()
+
+
+@pytest.mark.slow
+def test_stored_lme4_condvar_is_lme4s(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript not installed: the stored lme4 numbers are checked instead")
+    y, X, _, _, panel, court, _ = _panel_sim(1001)
+    csv = tmp_path / "panels.csv"
+    pd.DataFrame(
+        {"y": y, "x": X[:, 1], "court": court, **{f"j{i + 1}": panel[:, i] for i in range(3)}}
+    ).to_csv(csv, index=False)
+    script = LME4_CONDVAR_SCRIPT.replace("{csv}", str(csv))
+    run = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True)
+    if run.returncode != 0:
+        pytest.skip("R lacks lme4")
+    np.testing.assert_allclose([float(v) for v in run.stdout.split()], LME4_CONDVAR, rtol=1e-9)
+
+
 def test_mixed_model_judge_sd_is_not_pulled_to_zero():
     """On these rows lme4's Laplace maximum likelihood puts the judge sd at 0.054 (planted
     0.4): profiling out 9 fixed effects aliased with the courts' judges. Integrating them out
@@ -580,8 +643,9 @@ def test_mixed_model_judge_sd_is_not_pulled_to_zero():
 def test_mixed_model_intervals_cover_planted_judge_effects():
     """Four replications of 80 judges on three-judge panels with rare reversals; within its
     court a judge's effect is identified up to the court's mean (the court's fixed effect
-    absorbs it). The plug-in Laplace fit covered 67% here; the larger run on the demo's
-    design is benchmarks/judge_coverage.py."""
+    absorbs it). Here the plug-in Laplace fit covered 67%, the posterior over the judge sd
+    with a prior flat on sd 88%, and flat on the variance (the model's) 93.4%; the larger
+    run on the demo's design is benchmarks/judge_coverage.py."""
     from toolkit.models import _laplace_glmm
 
     z = stats.norm.ppf(0.975)
@@ -592,4 +656,37 @@ def test_mixed_model_intervals_cover_planted_judge_effects():
         target = u - np.repeat(u.reshape(-1, per).mean(1), per)
         hits += int(np.sum(np.abs(fit["u"] - target) <= z * fit["u_sd"]))
         total += len(u)
-    assert hits / total >= 0.8
+    assert hits / total >= 0.92
+
+
+def _panel_case_data(seed, sd):
+    """_panel_sim's rows as a CaseData: courts as circuits, judges by number."""
+    y, _, _, _, panel, court, _ = _panel_sim(seed, sd=sd)
+    ids = [f"s:{i}" for i in range(len(y))]
+    cases = pd.DataFrame(
+        {
+            "case_id": ids,
+            "source": "s",
+            "circuit": [f"ca{c + 1}" for c in court],
+            "year": 2000,
+            "outcome": np.where(y == 1, "reversed", "affirmed"),
+            "weight": 1.0,
+        }
+    )
+    votes = pd.DataFrame(
+        {"case_id": np.repeat(ids, 3), "judge_id": [f"J{j:02d}" for j in panel.ravel()]}
+    )
+    return CaseData(cases=conform(cases, "cases"), votes=conform(votes, "votes"))
+
+
+def test_mixed_model_says_when_judges_do_not_differ():
+    """Judges planted without any spread: the test of a spread finds none, and the notes say
+    so in words; with a planted spread of 0.4 that the data show (p = 0.005), they do not."""
+    from toolkit.models import _laplace_glmm
+
+    y, X, Z, *_ = _panel_sim(1000, sd=0.0)
+    assert _laplace_glmm(y, X, Z)["variation_p_value"] > 0.5
+    flat = judge_effects(_panel_case_data(1000, 0.0), method="mixed", adjust_for=["circuit"])
+    assert any("no detectable variation among judges" in s for s in flat.attrs["notes"])
+    spread = judge_effects(_panel_case_data(1003, 0.4), method="mixed", adjust_for=["circuit"])
+    assert not any("no detectable variation" in s for s in spread.attrs["notes"])

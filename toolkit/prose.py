@@ -273,7 +273,7 @@ def model_diagnostics(model: Any) -> Any:
             "Firth's bias-reduced logit" if d["method"] == "firth" else "maximum-likelihood logit",
         ),
         ("maximum likelihood converged", "yes" if d["converged"] else "no"),
-        ("separated terms", ", ".join(d["separated"]) or "none"),
+        ("separated terms", ", ".join(map(term_label, d["separated"])) or "none"),
         (
             "events per parameter",
             f"{d['events_per_parameter']:.1f} ({rare:,} cases with the rarer outcome, "

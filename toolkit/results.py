@@ -431,10 +431,13 @@ def term_label(term: str) -> str:
 
     >>> term_label("C(claim_type)[T.motion_to_reopen]"), term_label("year")
     ('claim type: motion_to_reopen', 'year')
+    >>> term_label("C(circuit, Treatment('ca1'))[T.ca7]")
+    'circuit: ca7'
     """
     import re
 
-    found = re.fullmatch(r"C\((\w+)[^)]*\)\[T\.(.+)\]", term)
+    # a contrast such as Treatment('ca1') brings one level of parentheses of its own
+    found = re.fullmatch(r"C\((\w+)(?:[^()]|\([^()]*\))*\)\[T\.(.+)\]", term)
     return f"{found.group(1).replace('_', ' ')}: {found.group(2)}" if found else term
 
 
