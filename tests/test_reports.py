@@ -365,6 +365,9 @@ def test_every_notebook_runs_on_real_data(source, real_reports):
         assert panels.status == "skipped"
     else:  # Songer votes link to the Auburn judges' parties
         assert panels.status == "ok"
+        # the model compares like periods only, as the rates and the trend do
+        models = json.loads((tmp_path / source / "models" / "summary.json").read_text())
+        assert any("uses only 1997-2002" in note for note in models["notes"])
     assert "SIMULATED" not in (tmp_path / "index.html").read_text()
     for page in (tmp_path / source).glob("*/index.html"):  # notes, never raw warning text
         assert not re.search(r"\w+Warning\b|Traceback \(most recent", page.read_text()), page

@@ -379,7 +379,9 @@ def _ml_fit(
     it converged to finite estimates, its warnings swallowed (they become notes)."""
     import warnings
 
-    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.genmod.families import Binomial
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     converged = True
     ml = None
@@ -387,12 +389,10 @@ def _ml_fit(
         warnings.simplefilter("always")
         try:
             if weights is None:
-                ml = sm.Logit(y.iloc[:, 0], X).fit(disp=0, maxiter=100)
+                ml = Logit(y.iloc[:, 0], X).fit(disp=0, maxiter=100)
                 converged = bool(ml.mle_retvals.get("converged", False))
             else:
-                ml = sm.GLM(y.iloc[:, 0], X, family=sm.families.Binomial(), var_weights=w).fit(
-                    maxiter=100
-                )
+                ml = GLM(y.iloc[:, 0], X, family=Binomial(), var_weights=w).fit(maxiter=100)
                 converged = bool(getattr(ml, "converged", True))
         except (np.linalg.LinAlgError, ValueError, OverflowError):
             converged = False
@@ -1309,8 +1309,9 @@ def trend(
     import warnings
 
     import patsy
-    import statsmodels.api as sm
     from scipy import stats
+    from statsmodels.genmod.families import Binomial
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     from toolkit.diagnostics import detect_separation, firth_logit
 
@@ -1397,7 +1398,7 @@ def trend(
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 endog = np.column_stack([ev, nev])
-                res = sm.GLM(endog, X, family=sm.families.Binomial()).fit()
+                res = GLM(endog, X, family=Binomial()).fit()
             if res.converged and not any("separation" in str(c.message).lower() for c in caught):
                 res_params = res.params.to_numpy()
         if res_params is None:
