@@ -80,8 +80,16 @@ def real_reports(real_raw, tmp_path_factory):
 SLOW_FIXTURES = frozenset({"built", "installed", "real_raw", "real_reports"})
 
 
+# Building every report on the reference databases takes minutes: those tests are `fullbuild`,
+# run by `make test-full` (and CI) beside `make test`.
+FULL_BUILD_FIXTURES = frozenset({"real_reports"})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that use a slow fixture as ``slow``."""
+    """Mark the tests that use a slow fixture ``slow``, and a full build ``fullbuild``."""
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        used = set(getattr(item, "fixturenames", ()))
+        if SLOW_FIXTURES & used:
             item.add_marker(pytest.mark.slow)
+        if FULL_BUILD_FIXTURES & used:
+            item.add_marker(pytest.mark.fullbuild)

@@ -171,14 +171,14 @@ def test_a_failing_and_a_hanging_notebook_leave_the_others(tmp_path, capsys):
     out = tmp_path / "out"
     os.environ["APPELLATE_REPORTS"] = str(out)
     try:
-        code = main(["report", "--manifest", str(manifest), "--timeout", "20"])
+        code = main(["report", "--manifest", str(manifest), "--timeout", "12"])
     finally:
         del os.environ["APPELLATE_REPORTS"]
     assert code == 1
     printed = capsys.readouterr()
     # cell 4 of the executed notebook: papermill inserts the injected-parameters cell
     assert "FAILED demo/broken: cell 4: ValueError: planted failure" in printed.out
-    assert "timed out after 20 s" in printed.out
+    assert "timed out after 12 s" in printed.out
     broken = json.loads((out / "demo" / "broken" / "summary.json").read_text())
     assert broken["status"] == "failed" and "planted failure" in broken["error"]
     assert (out / "demo" / "broken" / "broken.ipynb").exists()  # the partial notebook is kept
