@@ -562,8 +562,8 @@ def test_mixed_model_modes_match_lme4_at_the_same_judge_sd():
     np.testing.assert_allclose(fit["u"][:6], LME4_RANEF, rtol=1e-4, atol=1e-9)
 
 
-@pytest.mark.slow
-def test_stored_lme4_numbers_are_lme4s(tmp_path):
+def _lme4(tmp_path, script: str) -> list[float]:
+    """What an lme4 script prints on the panel rows of seed 1001 (skips without R or lme4)."""
     import shutil
     import subprocess
 
@@ -575,12 +575,17 @@ def test_stored_lme4_numbers_are_lme4s(tmp_path):
         {"y": y, "x": X[:, 1], "court": court, **{f"j{i + 1}": panel[:, i] for i in range(3)}}
     ).to_csv(csv, index=False)
     run = subprocess.run(
-        ["Rscript", "-e", LME4_SCRIPT.replace("{csv}", str(csv))], capture_output=True, text=True
+        ["Rscript", "-e", script.replace("{csv}", str(csv))], capture_output=True, text=True
     )
     if run.returncode != 0:
         pytest.skip("R lacks lme4")
+    return [float(v) for v in run.stdout.split()]
+
+
+@pytest.mark.slow
+def test_stored_lme4_numbers_are_lme4s(tmp_path):
     np.testing.assert_allclose(
-        [float(v) for v in run.stdout.split()],
+        _lme4(tmp_path, LME4_SCRIPT),
         [LME4_SIGMA, *LME4_FIXEF, *LME4_RANEF],
         rtol=1e-6,
         atol=1e-9,
@@ -613,21 +618,7 @@ def test_mixed_model_variances_match_lme4_condvar():
 
 @pytest.mark.slow
 def test_stored_lme4_condvar_is_lme4s(tmp_path):
-    import shutil
-    import subprocess
-
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not installed: the stored lme4 numbers are checked instead")
-    y, X, _, _, panel, court, _ = _panel_sim(1001)
-    csv = tmp_path / "panels.csv"
-    pd.DataFrame(
-        {"y": y, "x": X[:, 1], "court": court, **{f"j{i + 1}": panel[:, i] for i in range(3)}}
-    ).to_csv(csv, index=False)
-    script = LME4_CONDVAR_SCRIPT.replace("{csv}", str(csv))
-    run = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True)
-    if run.returncode != 0:
-        pytest.skip("R lacks lme4")
-    np.testing.assert_allclose([float(v) for v in run.stdout.split()], LME4_CONDVAR, rtol=1e-9)
+    np.testing.assert_allclose(_lme4(tmp_path, LME4_CONDVAR_SCRIPT), LME4_CONDVAR, rtol=1e-9)
 
 
 def test_mixed_model_judge_sd_is_not_pulled_to_zero():
