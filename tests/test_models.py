@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import patsy
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
@@ -393,13 +394,52 @@ def _demo_frame(demo):
 
 
 def test_marginal_effects_match_statsmodels(demo):
+    """A number's effect is statsmodels' average derivative; a category's is the average change
+    in predicted probability from the reference level, computed here from statsmodels'
+    predictions with a numerical gradient for its error."""
     m = fit_reversal_model(demo, "~ C(claim_type) + year", robust=False)
-    ref = smf.logit(
-        "y ~ C(claim_type) + year", _demo_frame(demo).assign(year=lambda f: f["year"].astype(float))
-    ).fit(disp=0)
-    me = ref.get_margeff(at="overall").summary_frame()
-    np.testing.assert_allclose(m.marginal_effects["ame"], me.iloc[:, 0], rtol=1e-6)
-    np.testing.assert_allclose(m.marginal_effects["std_error"], me.iloc[:, 1], rtol=1e-4)
+    frame = _demo_frame(demo).assign(year=lambda f: f["year"].astype(float))
+    ref = smf.logit("y ~ C(claim_type) + year", frame).fit(disp=0)
+    me = m.marginal_effects.set_index("term")
+    year = ref.get_margeff(at="overall").summary_frame().loc["year"]
+    np.testing.assert_allclose(me.loc["year", "ame"], year.iloc[0], rtol=1e-6)
+    np.testing.assert_allclose(me.loc["year", "std_error"], year.iloc[1], rtol=1e-4)
+    reference = sorted(frame["claim_type"].astype(str).unique())[0]
+
+    def change(params, level):
+        p0, p1 = (
+            1 / (1 + np.exp(-(patsy.dmatrix(ref.model.data.orig_exog.design_info, frame.assign(
+                claim_type=c), return_type="dataframe").to_numpy() @ params)))
+            for c in (reference, level)
+        )  # fmt: skip
+        return float(np.mean(p1 - p0))
+
+    for level in ("cat", "motion_to_reopen", "withholding"):
+        term = f"C(claim_type)[T.{level}]"
+        assert me.loc[term, "ame"] == pytest.approx(change(ref.params.to_numpy(), level), rel=1e-6)
+        grad = np.array(
+            [
+                (
+                    change(ref.params.to_numpy() + h, level)
+                    - change(ref.params.to_numpy() - h, level)
+                )
+                / 2e-6
+                for h in np.eye(len(ref.params)) * 1e-6
+            ]
+        )
+        se = float(np.sqrt(grad @ ref.cov_params().to_numpy() @ grad))
+        assert me.loc[term, "std_error"] == pytest.approx(se, rel=1e-4)
+
+
+def test_a_categorys_marginal_effect_stays_a_change_in_probability(sixty):
+    """On 60 separated hand-coded cases, each level's effect is a change of probability, within
+    -100 to +100 points (the derivative put one at -69 points, interval -120 to -18)."""
+    me = fit_reversal_model(sixty, SIXTY).marginal_effects
+    levels = me[me["term"].str.startswith("C(")]
+    assert len(levels) > 5 and levels["ame"].between(-1, 1).all()
+    assert levels["ci_low"].between(-1, 1).all() and levels["ci_high"].between(-1, 1).all()
+    ca7 = levels.set_index("term").loc["C(circuit)[T.ca7]"]  # none of its 6 cases reversed
+    assert ca7["ci_low"] == -1.0 and ca7["ame"] - 1.96 * ca7["std_error"] < -1.0
 
 
 def test_profile_interval_against_a_direct_search():

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,9 +48,10 @@ class ReversalModel:
         left unremedied although it is separated or did not converge (``firth=False``), the
         p-values, intervals and odds ratios are missing (NaN): they would mean nothing.
     marginal_effects
-        Average marginal effects on the probability scale (derivatives averaged over the
-        cases): ``term``, ``ame``, ``std_error``, ``z``, ``p_value``, ``ci_low``, ``ci_high``
-        (delta method with the ``cov_type`` covariance).
+        Average marginal effects on the probability scale: for a level of a category, the
+        average change in probability from the reference level to it; for a number, the
+        average derivative. ``term``, ``ame``, ``std_error``, ``z``, ``p_value``, ``ci_low``,
+        ``ci_high`` (delta method with the ``cov_type`` covariance).
     result
         The statsmodels results of the maximum-likelihood fit, or the
         :class:`~toolkit.diagnostics.FirthFit` when ``method == "firth"``.
@@ -103,34 +105,62 @@ def _check_level(level: Any) -> float:
 
 def _formula_columns(formula: str, frame: pd.DataFrame) -> list[str]:
     """Columns of ``frame`` named in ``formula`` (for messages about missing values)."""
-    import re
-
     tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", formula))
     return [c for c in frame.columns if isinstance(c, str) and c in tokens]
+
+
+def _factor_levels(columns: Sequence[str]) -> dict[str, list[int]]:
+    """Design columns of each categorical term (patsy's ``C(circuit)[T.ca2]``), by term."""
+    groups: dict[str, list[int]] = {}
+    for j, column in enumerate(columns):
+        match = re.match(r"^(.*)\[T\.[^\]]*\]$", column)
+        if match:
+            groups.setdefault(match.group(1), []).append(j)
+    return groups
 
 
 def _average_marginal_effects(
     X: pd.DataFrame, beta: np.ndarray, cov: np.ndarray, w: np.ndarray, level: float
 ) -> pd.DataFrame:
-    """Average derivative of the probability with respect to each term, delta-method errors."""
+    """Average marginal effect of each term on the probability, delta-method errors.
+
+    For a level of a categorical term, the average change in probability when every case is
+    moved from the reference level to that level (its other levels' columns set to 0), as R's
+    ``margins`` and ``marginaleffects`` compute it; a derivative would mean nothing for a
+    category, and can fall outside -100 to +100 points; so could a normal interval, which is
+    cut at -1 and 1. For a number, the average derivative (what statsmodels'
+    ``get_margeff(at="overall")`` gives).
+    """
     from scipy import stats
 
     Xv = X.to_numpy(dtype=float)
+    sw = w.sum()
+    factor_of = {j: cols for cols in _factor_levels(list(X.columns)).values() for j in cols}
+    keep = [j for j, c in enumerate(X.columns) if c != "Intercept"]
+    ame = np.empty(len(keep))
+    grad = np.zeros((len(keep), len(beta)))
     p = expit(Xv @ beta)
     d = p * (1 - p)
-    sw = w.sum()
-    keep = [j for j, c in enumerate(X.columns) if c != "Intercept"]
-    ame = np.array([np.sum(w * d) * beta[j] / sw for j in keep])
-    # gradient of each AME with respect to every coefficient
-    dd = w * d * (1 - 2 * p)
-    grad = np.zeros((len(keep), len(beta)))
     for r, j in enumerate(keep):
-        grad[r] = beta[j] * (dd @ Xv) / sw
-        grad[r, j] += np.sum(w * d) / sw
-    se = np.sqrt(np.einsum("ij,jk,ik->i", grad, cov, grad))
+        if j in factor_of:
+            base = Xv.copy()
+            base[:, factor_of[j]] = 0.0
+            level_x = base.copy()
+            level_x[:, j] = 1.0
+            p0, p1 = expit(base @ beta), expit(level_x @ beta)
+            ame[r] = np.sum(w * (p1 - p0)) / sw
+            grad[r] = ((w * p1 * (1 - p1)) @ level_x - (w * p0 * (1 - p0)) @ base) / sw
+        else:
+            ame[r] = np.sum(w * d) * beta[j] / sw
+            grad[r] = beta[j] * ((w * d * (1 - 2 * p)) @ Xv) / sw
+            grad[r, j] += np.sum(w * d) / sw
+    se = np.sqrt(np.sum((grad @ cov) * grad, axis=1))
     z = stats.norm.ppf(0.5 + level / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         zval = ame / se
+    # a change in probability lies within -1 and 1, whatever the normal approximation says
+    category = np.array([j in factor_of for j in keep], dtype=bool)
+    low, high = ame - z * se, ame + z * se
     return pd.DataFrame(
         {
             "term": [X.columns[j] for j in keep],
@@ -138,8 +168,8 @@ def _average_marginal_effects(
             "std_error": se,
             "z": zval,
             "p_value": 2 * stats.norm.sf(np.abs(zval)),
-            "ci_low": ame - z * se,
-            "ci_high": ame + z * se,
+            "ci_low": np.where(category, np.maximum(low, -1.0), low),
+            "ci_high": np.where(category, np.minimum(high, 1.0), high),
         }
     )
 
@@ -175,8 +205,6 @@ def _separation_note(
     cases was reversed``); the other separated terms (a group compared with such a reference
     group, a numeric variable, an interaction) are listed after them as they stand.
     """
-    import re
-
     pattern = re.compile(r"^(?:C\((\w+)[^\[]*\)|(\w+))\[T\.(.+)\]$")
 
     def outcome(mask: np.ndarray) -> str | None:
