@@ -174,6 +174,7 @@ def test_prose_says_the_level_used(demo, small):
         warnings.simplefilter("ignore")
         model = toolkit.fit_reversal_model(small, "~ year", cluster=None, level=0.9)
     assert "90% interval" in format_model(model).columns
+    assert format_model(model)["term"].iloc[0] == "intercept (reference groups, numeric terms at 0)"
     assert "90% interval" in format_marginal_effects(model).columns
 
 

@@ -208,11 +208,16 @@ def _p(value: Any, missing: str = "n/a") -> str:
     return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
 
 
+_INTERCEPT = "intercept (reference groups, numeric terms at 0)"
+
+
 def format_model(model: Any) -> Any:
     """The coefficients of a :class:`~toolkit.models.ReversalModel` for reading.
 
     Odds ratios with their interval (bounded at 1/10,000 and 10,000), the log-odds to two
     decimals, p-values; never a log-odds shown as a percentage. Missing numbers read "n/a".
+    The intercept is named for what it is: the odds in the reference groups with every
+    numeric term at 0 (year 0 for an uncentred year), not a rate to read.
     """
     import pandas as pd
 
@@ -220,7 +225,9 @@ def format_model(model: Any) -> Any:
     interval = interval_label(level_of(t))
     return pd.DataFrame(
         {
-            "term": t["term"].astype(str).map(term_label),
+            "term": t["term"]
+            .astype(str)
+            .map(lambda term: _INTERCEPT if term == "Intercept" else term_label(term)),
             "odds ratio": t["odds_ratio"].map(_ratio),
             interval: [
                 f"{_ratio(lo)} to {_ratio(hi)}" if lo == lo else "n/a"
