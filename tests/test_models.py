@@ -721,3 +721,21 @@ def test_mixed_model_says_when_judges_do_not_differ():
     assert any("no detectable variation among judges" in s for s in flat.attrs["notes"])
     spread = judge_effects(_panel_case_data(1003, 0.4), method="mixed", adjust_for=["circuit"])
     assert not any("no detectable variation" in s for s in spread.attrs["notes"])
+
+
+def test_dummy_columns_are_told_from_interactions():
+    """A category's marginal effect and the separation note read only a single term's dummy
+    columns; an interaction's columns keep the derivative and are named as they stand."""
+    from toolkit.models import _dummies, _dummy
+
+    columns = [
+        "Intercept",
+        "C(circuit)[T.ca2]",
+        "circuit[T.ca3]",
+        "C(circuit, Treatment('ca1'))[T.ca7]",
+        "C(circuit)[T.ca2]:C(claim_type)[T.cat]",
+        "C(circuit)[T.ca2]:year",
+        "year",
+    ]
+    assert _dummy(columns[3]) == ("circuit", "ca7") and _dummy(columns[4]) is None
+    assert _dummies(columns) == {"circuit": [1, 2, 3]}

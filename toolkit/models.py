@@ -109,13 +109,25 @@ def _formula_columns(formula: str, frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if isinstance(c, str) and c in tokens]
 
 
-def _factor_levels(columns: Sequence[str]) -> dict[str, list[int]]:
-    """Design columns of each categorical term (patsy's ``C(circuit)[T.ca2]``), by term."""
+# patsy's dummy column for a level of a categorical term: C(circuit)[T.ca7], circuit[T.ca7]
+_DUMMY = re.compile(r"^(?:C\((\w+)[^\[]*\)|(\w+))\[T\.(.+)\]$")
+
+
+def _dummy(column: str) -> tuple[str, str] | None:
+    """(variable, level) of a categorical term's dummy column; None for any other column,
+    an interaction's included (its name joins two such names with ``:``)."""
+    found = _DUMMY.match(column)
+    if found is None or "]:" in column:
+        return None
+    return found.group(1) or found.group(2), found.group(3)
+
+
+def _dummies(columns: Sequence[Any]) -> dict[str, list[int]]:
+    """Positions of the dummy columns of each categorical variable, by variable."""
     groups: dict[str, list[int]] = {}
     for j, column in enumerate(columns):
-        match = re.match(r"^(.*)\[T\.[^\]]*\]$", column)
-        if match:
-            groups.setdefault(match.group(1), []).append(j)
+        if parsed := _dummy(str(column)):
+            groups.setdefault(parsed[0], []).append(j)
     return groups
 
 
@@ -135,7 +147,7 @@ def _average_marginal_effects(
 
     Xv = X.to_numpy(dtype=float)
     sw = w.sum()
-    factor_of = {j: cols for cols in _factor_levels(list(X.columns)).values() for j in cols}
+    factor_of = {j: cols for cols in _dummies(X.columns).values() for j in cols}
     keep = [j for j, c in enumerate(X.columns) if c != "Intercept"]
     ame = np.empty(len(keep))
     grad = np.zeros((len(keep), len(beta)))
@@ -205,7 +217,6 @@ def _separation_note(
     cases was reversed``); the other separated terms (a group compared with such a reference
     group, a numeric variable, an interaction) are listed after them as they stand.
     """
-    pattern = re.compile(r"^(?:C\((\w+)[^\[]*\)|(\w+))\[T\.(.+)\]$")
 
     def outcome(mask: np.ndarray) -> str | None:
         n, ev = int(mask.sum()), int(yv[mask].sum())
@@ -219,17 +230,14 @@ def _separation_note(
             else (f"none of its {n:,} cases was reversed")
         )
 
-    dummies: dict[str, list[str]] = {}
-    for term in X.columns:
-        if m := pattern.match(str(term)):
-            dummies.setdefault(m.group(1) or m.group(2), []).append(term)
+    dummies = {column: [X.columns[j] for j in at] for column, at in _dummies(X.columns).items()}
     named: list[str] = []
     others: list[str] = []
     for term in separated:
-        if m := pattern.match(term):
-            column = m.group(1) or m.group(2)
+        if parsed := _dummy(term):
+            column, level = parsed
             said = outcome(X[term].to_numpy() == 1)
-            name = _level_name(column, m.group(3))
+            name = _level_name(column, level)
             (named if said else others).append(f"{name}: {said}" if said else name)
         elif term == "Intercept" and dummies:
             found = False
