@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,6 +60,18 @@ _MEASURE = """() => {
 }"""
 
 
+def watch(page: Any) -> tuple[list[str], list[str]]:
+    """Collect a page's errors (console errors, uncaught exceptions) and every request it
+    makes outside ``file://`` (and the browser's own ``data:``, ``blob:``, ``about:``)."""
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    local = ("file://", "data:", "blob:", "about:")
+    page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
+    return errors, outside
+
+
 def check_pages(pages: Sequence[Path], shots: Path) -> dict[str, dict]:
     """Open every page in headless Chromium and check what a reader sees.
 
@@ -90,18 +103,7 @@ def check_pages(pages: Sequence[Path], shots: Path) -> dict[str, dict]:
             summary_path = page_path.parent / "summary.json"
             summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
             page = browser.new_page(viewport=VIEWPORT)
-            errors: list[str] = []
-            outside: list[str] = []
-            page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
-            page.on(
-                "request",
-                lambda r, o=outside: (
-                    None
-                    if r.url.startswith(("file://", "data:", "blob:", "about:"))
-                    else o.append(r.url)
-                ),
-            )
+            errors, outside = watch(page)
             page.goto(page_path.as_uri())
             page.wait_for_load_state("load")
             page.wait_for_function(_RENDERED, timeout=30000)

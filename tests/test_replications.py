@@ -383,6 +383,8 @@ def test_the_gallery_builds_on_the_scdb_and_renders_in_a_browser(real_reports):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     if not _chromium():
         pytest.skip("chromium is not installed (apt-get install chromium)")
+    from test_browser import watch
+
     _, results = real_reports("scdb")  # every report, built once for the real-data tests
     results = [r for r in results if r.job.report in ("replication", "timing")]
     status = {r.job.report: r.status for r in results}
@@ -397,17 +399,7 @@ def test_the_gallery_builds_on_the_scdb_and_renders_in_a_browser(real_reports):
         for folder in folders.values():
             figures = json.loads((folder / "summary.json").read_text())["figures"]
             page = browser.new_page()
-            errors, outside = [], []
-            page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
-            page.on(
-                "request",
-                lambda req, o=outside: (
-                    None
-                    if req.url.startswith(("file://", "data:", "blob:", "about:"))
-                    else o.append(req.url)
-                ),
-            )
+            errors, outside = watch(page)
             page.goto((folder / "index.html").as_uri())
             page.wait_for_load_state("load")
             charts = page.locator(".appellate-chart")
