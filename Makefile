@@ -2,9 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 # optional extras to install beside the toolkit, e.g. `make install EXTRAS=dev,spark`
 EXTRAS ?= dev
+comma := ,
+# one stamp per set of extras: asking for other extras installs them
+STAMP := $(VENV)/.installed-$(subst $(comma),+,$(EXTRAS))
 
 .DEFAULT_GOAL := help
 .PHONY: help install report test test-full lint format lab demo lock clean
