@@ -114,8 +114,9 @@ def rule_cases() -> list[tuple[str, Any, str, int | None]]:
             cases.append((f"{table.lower()}:{rule.name}", rules, table, i))
     for name in (
         "WE_CHAIN", "WE_AND", "COPULA", "COORDINATED", "PARTIAL", "PARTIAL_SCOPE", "SHORT_FORM",
-        "INTERMEDIATE", "REMAND_REDO", "REMAND_CLERICAL", "AFFIRM_LIMITED_BEFORE",
-        "AFFIRM_LIMITED_AFTER", "AS_MODIFIED", "HISTORY", "CITATION_HINT", "GENERIC_AUX",
+        "INTERMEDIATE", "REMAND_REDO", "REMAND_APPEAL_FEES", "REMAND_CLERICAL",
+        "AFFIRM_LIMITED_BEFORE", "AFFIRM_LIMITED_AFTER", "AS_MODIFIED", "HISTORY",
+        "CITATION_HINT", "GENERIC_AUX",
     ):  # fmt: skip
         cases.append((f"pattern:{name}", rules, name, None))
     for name, label in (

@@ -116,6 +116,17 @@ def test_decretal_sentences(text, outcome):
         "We will uphold a dismissal if it is rationally based on the evidence.",
         "An award of summary judgment will be upheld if no genuine issue of fact exists.",
         "If the court finds prejudice on remand, the conviction shall be vacated.",
+        # a verb inside a clause the court denies or leaves open, and 'should' in a clause
+        "We are not persuaded that Defendant's conviction must be reversed.",
+        "Defendant has not demonstrated that the judgment must be reversed.",
+        "Nothing in the record suggests that the order must be vacated.",
+        "We disagree with Defendant that his conviction must be reversed.",
+        "We reject the contention that the convictions must be vacated.",
+        "Defendant's remaining arguments do not require that the judgment be reversed.",
+        "We need not decide whether the order must be vacated.",
+        "Defendant argues that the judgment should be reversed.",
+        "We are unpersuaded that the appeal should be dismissed.",
+        "Whether the conviction should be affirmed depends on the record.",
     ],
 )
 def test_no_decretal_language_is_unknown(text):

@@ -15,8 +15,9 @@ The coder reads the end of the majority opinion first, as a research assistant d
    answer: around a sentence that holds a counted verb and looks like it holds a citation.
 4. A disposition verb counts when the court speaks ("we affirm", "we reverse and remand", "the
    judgment is AFFIRMED", "AFFIRMED in part, REVERSED in part"), not under a modal, a negation,
-   an argument or a separate opinion's voice (:data:`toolkit.text.rules.BLOCKERS`), nor in a
-   standard of review ("will be reversed only if").
+   an argument or a separate opinion's voice, nor in a clause the court denies ("We are not
+   persuaded that the conviction must be reversed") (:data:`toolkit.text.rules.BLOCKERS`), nor
+   in a standard of review ("will be reversed only if").
 5. The verbs found are claim outcomes rolled up to the case by :func:`toolkit.outcomes.rollup`.
    Two decretal verbs with different outcomes and different objects ("we affirm the
    convictions but vacate the sentence", "we affirm the denial of X and reverse the grant of
@@ -334,7 +335,11 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool, bool]]:
             )
         )
         intermediate = bool(R.INTERMEDIATE.match(after))
-        redo = rule.name == "remand" and bool(R.REMAND_REDO.match(after))
+        redo = (
+            rule.name == "remand"
+            and bool(R.REMAND_REDO.match(after))
+            and not R.REMAND_APPEAL_FEES.search(sentence)
+        )
         clerical = rule.name == "remand" and not redo and bool(R.REMAND_CLERICAL.match(after))
         accepted.append((rule.meaning, partial, intermediate, redo, clerical))
         last_end = end

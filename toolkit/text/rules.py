@@ -25,10 +25,14 @@ Three kinds of rows:
 - :data:`SCOPE`: how far a verb reaches, the line between a single outcome and ``mixed``
   ("reversed in part", "In all other respects, we affirm", "affirmed as modified", and the
   remand table: a remand that carries an affirmance out, or only corrects the written judgment,
-  leaves it ``affirmed``; one that has part of the case decided again makes it ``mixed``).
+  leaves it ``affirmed``, as does one that fixes the fees or costs of the appeal itself; one
+  that has part of the case decided again makes it ``mixed``).
 - :data:`BLOCKERS`: contexts in which a disposition verb is not the court's disposition (a
   dissent's "I would reverse", an argument "Defendant asks us to reverse", a condition, an
-  instruction "remand with instructions to dismiss", a sentence that opens with a condition).
+  instruction "remand with instructions to dismiss", a sentence that opens with a condition, a
+  clause the court denies "We are not persuaded that the conviction must be reversed", and
+  "should" anywhere but in the main clause: "The judgment should be affirmed." is how older
+  opinions close).
   With them, :data:`GENERIC_AUX` and :data:`CONDITION_AFTER` keep a standard of review ("a
   ruling will be reversed only for an abuse of discretion") from counting.
 
@@ -95,7 +99,7 @@ VERBS: tuple[Rule, ...] = (
         "dismissed",
         subject=_rx(
             r"(?:^\W*|\b(?:appeals?|cross-appeals?|petitions?|writ|case|cause|proceedings?|"
-            r"certiorari)\b[^.;]{0,80})$"
+            r"certiorari)\b[^.;]{0,160})$"
         ),
     ),
     Rule(
@@ -178,13 +182,38 @@ BLOCKERS: tuple[Rule, ...] = (
         "modal_or_negated",
         _rx(
             r"\b(?:(?<!compelled\s)(?<!constrained\s)(?<!obliged\s)(?<!bound\s)to|"
-            r"would|should|could|might|may|not|cannot|need|never|whether|if|unless|"
+            r"would|could|might|may|not|cannot|need|never|whether|if|unless|"
             r"decline|had|has|have|was|were|who|previously|when|before|after)\s+"
             r"(?:(?!and\b|but\b|or\b)\w+\s+)?$"
             r"|\b(?:which|that)\s+(?!we\b|is\b|are\b)(?:(?!and\b|but\b|or\b)\w+\s+)?$"
         ),
         "a verb under a modal, negation, condition or narrative: not decretal "
         "('which we reverse' is decretal; 'the order which dismissed' is not)",
+    ),
+    Rule(
+        "should_in_clause",
+        _rx(
+            r"^(?!\W*(?:(?:accordingly|therefore|thus|hence|consequently|for\s+[^,;]{1,60}),\s*)?"
+            r"(?:(?!(?:that|whether|if|not|because|why|unless|argues?|contends?|asks?)\b)"
+            r"[\w'-]+\s+){1,12}should\s+be\s+$)"
+            r"[\s\S]*\bshould\s+(?:(?!and\b|but\b|or\b)\w+\s+)?$"
+        ),
+        "'should' is decretal only as the main clause ('The judgment should be affirmed.', "
+        "as older opinions close); in a clause ('argues that it should be reversed', "
+        "'whether it should be') it is not",
+    ),
+    Rule(
+        "negated_claim",
+        _rx(
+            r"\b(?:not|cannot|never|nothing|no|unpersuaded|reject(?:s|ed|ing)?|"
+            r"disagree(?:s|d)?)\b(?:(?!,\s*we\b)[^.;]){0,80}?\b(?:that|whether)\b"
+            r"(?:(?!\bwe\b)[^.;])*$"
+            r"|\bwhether\b(?:(?!\bwe\b)[^.;])*$"
+        ),
+        "a verb inside a clause the court denies or leaves open ('We are not persuaded that "
+        "the conviction must be reversed', 'We reject the claim that it must be vacated', "
+        "'whether the order must be vacated'): not decretal, unless the court speaks in it "
+        "('... that the evidence was sufficient, so we reverse')",
     ),
     Rule(
         "argument",
@@ -272,6 +301,8 @@ INTERMEDIATE = _rx(
 # | corrects the written judgment            | "remand for correction of the         | affirm |
 # | (REMAND_CLERICAL, rule +clerical_remand) | judgment and sentence", "for entry of |        |
 # |                                          | an amended judgment"                  |        |
+# | fixes the fees or costs of the appeal    | "remand to determine the attorney     | affirm |
+# | itself (REMAND_APPEAL_FEES)              | fees incurred on appeal"              |        |
 # | has part of the case decided again       | "remand for resentencing", "to        | mixed  |
 # | (REMAND_REDO)                            | determine the amount", "for findings",|        |
 # |                                          | "remand the issue of fees"            |        |
@@ -301,6 +332,14 @@ REMAND_REDO = _rx(
     r"on\s+(?:the|that|this|these)\s+(?:issues?|questions?|claims?)\b|illegal\s+sentence|"
     r"(?:correct(?:ion\s+of|ing)?|enter\s+an?\s+(?:proper|new|corrected|different|lawful))\s+"
     r"(?:the\s+|(?:Defendant|his|her|their)(?:'s)?\s+)?sentence\b)"
+)
+# A remand about the appeal's own fees or costs ("remand to determine the attorney fees incurred
+# on appeal", "for an award of appellate attorney fees"): a new matter, not part of the decision
+# reviewed decided again; with an affirmance it leaves it ``affirmed``.
+REMAND_APPEAL_FEES = _rx(
+    r"\b(?:fees?|costs?)\s+(?:(?:incurred|awarded|requested)\s+)?(?:on|in|for)\s+"
+    r"(?:(?:this|the)\s+)?appeal\b|\bappellate\s+(?:(?:attorney(?:'s|s')?|counsel)\s+)?"
+    r"(?:fees?|costs?)\b"
 )
 # A remand that only corrects the written judgment ("for correction of the judgment and
 # sentence", "to correct a clerical error", "for entry of an amended judgment"): documented
@@ -352,6 +391,12 @@ SCOPE: tuple[Rule, ...] = (
         REMAND_REDO,
         "a remand that has part of the case decided again (resentencing, findings, 'to "
         "determine'): with an affirmance, mixed",
+    ),
+    Rule(
+        "remand_appeal_fees",
+        REMAND_APPEAL_FEES,
+        "a remand to fix the fees or costs of the appeal itself: not a redo; with an "
+        "affirmance, affirmed",
     ),
     Rule(
         "remand_clerical",
