@@ -157,11 +157,11 @@ SECTIONS: tuple[Rule, ...] = (
         _rx(
             r"(?:^|[\s.}])[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+)?,\s*(?:Senior\s+|Chief\s+)?"
             r"(?:Circuit\s+|District\s+|Associate\s+)?(?:Judge|Justice|J\.|C\.J\.)[,\s]*\(?\s*"
-            r"(?:specially\s+)?(?:dissenting|concurring)",
+            r"(?i:(?:specially\s+)?(?:dissenting|concurring))",
             0,
         ),
         "a separate opinion (concurrence or dissent) begins; ignored",
-        re.compile(r"dissenting|concurring"),
+        re.compile(r"dissenting|concurring", re.IGNORECASE),
     ),
     Rule(
         "dissent_start",
