@@ -15,7 +15,8 @@ Three kinds of rows:
   granted; ``modify`` (a judgment, a sentence, an award: not a precedent, "Matthews is hereby
   modified") changes part of the decision and is ``mixed``. A verb with a ``subject`` counts as
   a participle only after that subject ("the appeal is dismissed", not "the charge is
-  dismissed", which is the remedy of a reversal).
+  dismissed", which is the remedy of a reversal); a dismissal's subject may also be the "it"
+  that opens a sentence ("We lack jurisdiction. Therefore, it is dismissed.").
   Several verbs in the decretal language are rolled up to one case outcome by
   :func:`toolkit.outcomes.rollup`, the documented claim-to-case rule (``reversed`` with
   ``remanded`` is ``reversed_remanded``; ``affirmed`` with ``reversed`` is ``mixed``; a petition
@@ -99,7 +100,8 @@ VERBS: tuple[Rule, ...] = (
         "dismissed",
         subject=_rx(
             r"(?:^\W*|\b(?:appeals?|cross-appeals?|petitions?|writ|case|cause|proceedings?|"
-            r"certiorari)\b[^.;]{0,160})$"
+            r"certiorari)\b[^.;]{0,160}|^\W*(?:(?:therefore|accordingly|thus|consequently),\s*)?"
+            r"it\s+(?:is|must\s+be|shall\s+be)\s+(?:(?:hereby|therefore|accordingly)\s+)?)$"
         ),
     ),
     Rule(
