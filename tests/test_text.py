@@ -101,6 +101,8 @@ def test_decretal_sentences(text, outcome):
         "See Smith v. Jones, 100 F.3d 1 (9th Cir. 1999), aff'd, 528 U.S. 1 (2000).",
         "Remand with instructions to dismiss is the usual course in such cases, Doe held.",
         "I would reverse and remand. I respectfully dissent.",
+        "The dissent would affirm the conviction.",
+        "Because the majority affirms, I dissent.",
         "The motion to strike is DENIED.",
         "In our notice of proposed summary disposition, we proposed to summarily affirm.",
         "The district court dismissed the complaint, and the order that was reversed is gone.",

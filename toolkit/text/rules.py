@@ -177,8 +177,18 @@ SECTIONS: tuple[Rule, ...] = (
 BLOCKERS: tuple[Rule, ...] = (
     Rule(
         "not_the_court",
-        _rx(r"\b(?:I\s+would|I\s+dissent|the\s+majority|dissent(?:ing)?\b|concur(?:ring|rence))"),
-        "a separate opinion's voice: the sentence is not the court's disposition",
+        _rx(
+            r"\bI\s+(?:would|dissent|concur|respectfully|agree|disagree|believe|write)\b|"
+            r"\bthe\s+majority\b(?!\s+(?:of|rule|view|approach|position|test)\b)"
+        ),
+        "a separate opinion's voice ('I would reverse', 'the majority errs'): the sentence is "
+        "not the court's disposition ('the majority of courts' is not that voice)",
+    ),
+    Rule(
+        "separate_opinion_subject",
+        _rx(r"\b(?:dissent(?:ing)?|concur(?:ring|rence))\b(?:(?!\bwe\b)[^.;])*$"),
+        "a verb whose clause speaks of a separate opinion ('the dissent would affirm'), unless "
+        "the court speaks after it ('Unlike the dissent, we affirm')",
     ),
     Rule(
         "modal_or_negated",
