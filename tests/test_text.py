@@ -112,6 +112,7 @@ def test_decretal_sentences(text, outcome):
         "The charges are dismissed.",
         "We grant the motion to dismiss the complaint.",
         "We decline to reverse.",
+        "We are not required to reverse.",
         "The court was bound to dismiss the appeal.",
         # standards of review and conditional remand instructions
         "A decision will be reversed only upon a showing of an abuse of discretion.",

@@ -193,7 +193,8 @@ BLOCKERS: tuple[Rule, ...] = (
     Rule(
         "modal_or_negated",
         _rx(
-            r"\b(?:(?<!compelled\s)(?<!constrained\s)(?<!obliged\s)(?<!bound\s)to|"
+            r"\b(?:(?<!compelled\s)(?<!constrained\s)(?<!obliged\s)(?<!bound\s)"
+            r"(?<!required\s)(?<!but\s)to|"
             r"would|could|might|may|not|cannot|need|never|whether|if|unless|"
             r"decline|had|has|have|was|were|who|previously|when|before|after)\s+"
             r"(?:(?!and\b|but\b|or\b)\w+\s+)?$"
@@ -260,10 +261,12 @@ CONDITION_AFTER = _rx(
 )
 # Adverbs and auxiliaries that may stand between "we" and a decretal verb.
 WE_CHAIN = _rx(
-    r"\bwe\s+(?:(?:hereby|therefore|thus|accordingly|also|now|further|must|will|shall|"
+    r"\bwe\b\s*(?:(?:hereby|therefore|thus|accordingly|also|now|further|must|will|shall|"
     r"respectfully|consequently|hence|so|then|instead|otherwise|summarily|nonetheless|"
     r"nevertheless|,|"
-    r"(?:are|were)\s+(?:compelled|constrained|obliged|bound)\s+to)\s*)*$"
+    r"(?:are|were)\s+(?:(?:therefore|thus|accordingly)\s+)?"
+    r"(?:compelled|constrained|obliged|bound|required)\s+to|"
+    r"have\s+no\s+(?:choice|alternative|option)\s+but\s+to)\s*)*$"
 )
 # A participle is decretal after a copula ("is AFFIRMED", "are reversed", "stands affirmed").
 COPULA = _rx(
