@@ -1,9 +1,10 @@
 """How well the disposition rules would generalise: k-fold cross-validation on the development part.
 
-The rules were written looking at the 99 development opinions (the part of
-``nm_appeals_outcomes/dev.jsonl.gz`` for which :func:`toolkit.text.validate.is_held_out` is
-False), so the coder's agreement with them (all 99) says nothing about opinions it was not built
-on. This estimates that from inside the development part, without reading the part set aside.
+The rules were written looking at 123 development opinions (the part of
+``nm_appeals_outcomes/dev.jsonl.gz`` for which :func:`toolkit.text.validate.is_sealed` is
+False: the first 99, and 24 of the part set aside opened later), so the coder's agreement with
+them says nothing about opinions it was not built on. This estimates that from inside the
+development part, without reading the sealed part.
 
 The development part is split into k folds by a hash of the id. A rule "would have been
 written" without fold f when at least ``min_support`` development opinions outside fold f
@@ -20,7 +21,7 @@ estimate is still optimistic: it catches whole rules fitted to a fold, not the w
 pattern tuned on every development opinion (a word added to an alternation), nor the choices
 made before the development set was split.
 
-Only the development part is read; the part set aside is skipped line by line before its text is
+Only the development part is read; the sealed part is skipped line by line before its text is
 decoded.
 
 Run::

@@ -17,7 +17,7 @@ from toolkit.reliability import cohen_kappa
 from toolkit.schema import OUTCOMES
 from toolkit.text import code_disposition, code_dispositions, outcome_class, validate_coding
 from toolkit.text.rules import rules_table
-from toolkit.text.validate import NM_LABELS, is_held_out
+from toolkit.text.validate import NM_LABELS, is_held_out, is_sealed
 
 OPINIONS = Path(__file__).parent / "data" / "opinions"
 CORPUS = Path(str(resources.files("toolkit") / "text" / "corpus"))
@@ -103,7 +103,6 @@ def test_decretal_sentences(text, outcome):
         "I would reverse and remand. I respectfully dissent.",
         "The dissent would affirm the conviction.",
         "Because the majority affirms, I dissent.",
-        "The motion to strike is DENIED.",
         "In our notice of proposed summary disposition, we proposed to summarily affirm.",
         "The district court dismissed the complaint, and the order that was reversed is gone.",
         "The Court of Appeals upheld the verdict, and the State's writ was quashed in 2001.",
@@ -240,6 +239,77 @@ def test_dismissal_with_a_remand_is_a_dismissal_and_says_so():
     assert d.confidence <= 0.7
     # a dismissal in part with a reversal in part stays mixed
     assert code_disposition("We dismiss the cross-appeal and reverse.").outcome == "mixed"
+
+
+FILLER = "{2} The facts are long and the record is large. " * 60
+
+
+def test_supreme_court_states_its_disposition_of_the_court_of_appeals_before_the_end():
+    # the opening (or the body) disposes of the decision reviewed; the close orders the trial
+    # court, and is not the case's outcome
+    opening = (
+        "{1} We granted certiorari. We affirm the result reached by the Court of Appeals, on "
+        "different grounds. " + FILLER + "{30} We reverse the district court's order and "
+        "remand to the district court for further proceedings. {31} IT IS SO ORDERED."
+    )
+    d = code_disposition(opening)
+    assert d.outcome == "affirmed" and d.rule.endswith("+intermediate_court")
+    assert d.confidence <= 0.75
+    body = FILLER + (
+        "{20} We therefore reverse the summary judgment, and we affirm the disposition of the "
+        "Court of Appeals. {21} CONCLUSION {22} We reverse and remand to the district court. "
+        "{23} IT IS SO ORDERED."
+    )
+    assert code_disposition(body).outcome == "affirmed"
+    # an opinion that never disposes of a Court of Appeals decision is read as before
+    plain = FILLER + "{30} We reverse and remand to the district court. {31} IT IS SO ORDERED."
+    assert code_disposition(plain).outcome == "reversed_remanded"
+
+
+def test_an_issue_affirmed_does_not_make_mixed_a_conclusion_that_ends_the_action():
+    body = FILLER + (
+        "{10} We affirm the district court's conclusion that Plaintiffs lack standing based on "
+        "direct harm. {11} CONCLUSION {12} We reverse the denial of Defendants' motions and "
+        "remand with instructions to dismiss the complaint. {13} IT IS SO ORDERED."
+    )
+    assert code_disposition(body).outcome == "reversed_remanded"
+    # the same affirmance with a conclusion that leaves the action going: mixed
+    going = body.replace("with instructions to dismiss the complaint", "for trial")
+    d = code_disposition(going)
+    assert d.outcome == "mixed" and d.rule.endswith("+issue_affirmed")
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("For these reasons, Defendants' application for interlocutory appeal is denied.",
+         "dismissed"),
+        ("We deny the petition for permission to appeal the class certification order.",
+         "dismissed"),
+        ("The application for review of the district court's order granting class "
+         "certification is DENIED.", "dismissed"),
+        ("The petition for review is DENIED.", "denied"),
+        ("The petition for writ of certiorari is denied.", "denied"),
+    ],
+)  # fmt: skip
+def test_leave_to_appeal_denied_is_a_dismissal(text, outcome):
+    assert code_disposition(text).outcome == outcome
+
+
+def test_an_opinion_on_a_motion_alone():
+    text = (
+        "{1} Defendant moves for a stay of the mandate pending certiorari. " + FILLER
+        + "{9} Defendant's motion is denied. {10} IT IS SO ORDERED."
+    )  # fmt: skip
+    d = code_disposition(text)
+    assert (d.outcome, d.rule, d.confidence) == ("denied", "motion_denied", 0.4)
+    assert d.evidence[0].text == "Defendant's motion is denied."
+    assert text[d.evidence[0].start : d.evidence[0].end].strip() == d.evidence[0].text
+    # with a disposition anywhere, a motion ruled on is not the outcome
+    ruled = "{1} We deny Defendant's motion to strike the brief. " + FILLER + "We affirm."
+    assert code_disposition(ruled).outcome == "affirmed"
+    # a motion granted says nothing of the decision
+    assert code_disposition("The motion to strike is granted.").outcome == "unknown"
 
 
 def test_partial_disposition_announced_in_the_opening():
@@ -460,13 +530,15 @@ def test_development_set_kappa(mirror):
     hand = pd.read_json(path, lines=True, dtype={"id": "str"})[["id", "label"]]
     hand = hand.rename(columns={"id": "case_id"})
     held = hand["case_id"].map(is_held_out)
-    assert int(held.sum()) == 51
-    # Only the part the rules were written on is measured here: the part set aside is measured
-    # once, by benchmarks/text_validation.py, so that no test run informs the rules.
-    seen = validate_coding(coded, hand[~held], hand_column="label", labels=NM_LABELS)
+    sealed = hand["case_id"].map(is_sealed)
+    assert int(held.sum()) == 51 and int(sealed.sum()) == 27 and not (sealed & ~held).any()
+    # Only the opinions that were read are measured here (the rules' part and the opened half
+    # of the part set aside): the sealed half is measured by benchmarks/text_validation.py,
+    # so that no test run informs the rules.
+    seen = validate_coding(coded, hand[~sealed], hand_column="label", labels=NM_LABELS)
     assert seen.kappa >= 0.95
     assert (
-        coded.loc[coded["case_id"].isin(hand.loc[~held, "case_id"]), "outcome"] != "unknown"
+        coded.loc[coded["case_id"].isin(hand.loc[~sealed, "case_id"]), "outcome"] != "unknown"
     ).all()
 
 

@@ -26,15 +26,20 @@ The coder reads the end of the majority opinion first, as a research assistant d
    corrects the written judgment, leaves it ``affirmed``; one that has the lower court decide
    part of the case again, or follows an affirmance limited in scope, is ``mixed``).
    A supreme court that reverses "the Court of Appeals" disposes of that court's decision:
-   when a verb's object is the intermediate court, only such verbs count.
+   when a verb's object is the intermediate court, only such verbs count, and a disposition
+   of it stated in the opening or the body governs a close that only orders the trial court.
+   An application for leave to appeal that is denied is a ``dismissed`` appeal (the court
+   declines to hear it).
 6. A conclusion that disturbs the decision while the body affirmed an issue ("we affirm on
-   this issue") codes ``mixed``: the decision is disturbed only in part.
+   this issue") codes ``mixed``: the decision is disturbed only in part, unless the
+   conclusion has the whole action dismissed.
 7. A partial disposition announced at the start ("We affirm in part and reverse in part")
    makes an all-or-nothing conclusion ``mixed``: conclusions often restate only what the remand
    requires.
 8. With nothing decretal at the end, the opening statement ("We affirm.") is used with a lower
    confidence, then the last decretal paragraph anywhere in the majority opinion; with nothing
-   there either, the outcome is ``unknown``.
+   there either, a motion denied in the closing part makes an opinion on a motion alone
+   ``denied`` (confidence 0.4); else the outcome is ``unknown``.
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ _CITATION_TAIL = re.compile(
 _AFFIRM = re.compile(r"affirm", re.IGNORECASE)
 _SIGNATURE = next(rule for rule in R.SECTIONS if rule.name == "so_ordered")
 _PETITION = re.compile(r"petition|writ|application", re.IGNORECASE)
+_INTERMEDIATE_COURT = re.compile(r"Court\s+of\s+Appeals")
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,9 @@ class Disposition:
     confidence
         0 to 1: how sure the rule that decided is (see :func:`code_disposition`).
     rule
-        Which rule decided: ``conclusion``, ``closing_paragraph``, ``opening_statement`` or
-        ``none``; ``+affirm_and_remand`` (``+clerical_remand``), ``+dismiss_and_remand``,
+        Which rule decided: ``conclusion``, ``closing_paragraph``, ``opening_statement``,
+        ``last_decretal_paragraph``, ``motion_denied`` or ``none``; ``+intermediate_court``,
+        ``+affirm_and_remand`` (``+clerical_remand``), ``+dismiss_and_remand``,
         ``+opening_partial``, ``+opening_disagrees`` or ``+issue_affirmed`` when those applied.
     verbs
         The disposition verbs counted, as claim outcomes (e.g. ``('reversed', 'remanded')``).
@@ -326,7 +333,13 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool, bool]]:
             continue
         partial = (
             bool(R.PARTIAL.match(after))
-            or (rule.meaning in ("reversed", "vacated") and bool(R.PARTIAL_SCOPE.match(after)))
+            or (
+                rule.meaning in ("reversed", "vacated")
+                and bool(
+                    R.PARTIAL_SCOPE.match(after)
+                    or (participle and R.PARTIAL_SUBJECT.search(prefix))
+                )
+            )
             or (
                 rule.meaning == "affirmed"
                 and bool(
@@ -341,7 +354,10 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool, bool]]:
             and not R.REMAND_APPEAL_FEES.search(sentence)
         )
         clerical = rule.name == "remand" and not redo and bool(R.REMAND_CLERICAL.match(after))
-        accepted.append((rule.meaning, partial, intermediate, redo, clerical))
+        meaning = rule.meaning
+        if meaning == "denied" and R.DECLINED_REVIEW.search(sentence):
+            meaning = "dismissed"  # leave to appeal denied: the appeal is not heard
+        accepted.append((meaning, partial, intermediate, redo, clerical))
         last_end = end
     return accepted
 
@@ -445,6 +461,43 @@ def _evidence(text: str, hits: list[_Hit]) -> tuple[Evidence, ...]:
     return tuple(Evidence(text[a:b].strip(), a, b) for a, b in spans)
 
 
+def _intermediate_disposition(text: str, end: int, opening: list[_Hit]) -> list[_Hit]:
+    """A supreme court's disposition of the intermediate court's decision, stated before the end.
+
+    A supreme court that reviews a Court of Appeals decision may state its disposition of that
+    decision in the opening or the body ("we affirm the result reached by the Court of
+    Appeals") and close with what the trial court is to do ("We reverse and remand to the
+    district court"); the case's outcome is the disposition of the decision reviewed. The
+    opening statement's, else the last such paragraph of the majority opinion.
+    """
+    from_opening = [h for h in opening if h.intermediate]
+    if from_opening:
+        return from_opening
+    found = [h for h in _hits(text, 0, end, only=_INTERMEDIATE_COURT) if h.intermediate]
+    if not found:
+        return []
+    last = max(h.paragraph for h in found)
+    return [h for h in found if h.paragraph == last]
+
+
+def _motion_only(text: str, end: int) -> Disposition:
+    """An opinion with no decretal language that denies a motion in its closing part.
+
+    An opinion that decides only a motion (for rehearing, a stay, leave to file late) and
+    denies it leaves the decision standing: ``denied``, with a low confidence. Anything else
+    is ``unknown``.
+    """
+    lo, hi = _whole_sentences(text, max(0, end - CLOSING_CHARS), end, end)
+    found = None
+    for m in R.MOTION_DENIED.finditer(text, lo, hi):
+        found = m
+    if found is None:
+        return Disposition("unknown", rule="none")
+    a, b = _whole_sentences(text, found.start(), found.end(), end)
+    return Disposition("denied", (Evidence(text[a:b].strip(), a, b),), 0.4, "motion_denied",
+                       ("denied",))  # fmt: skip
+
+
 def code_disposition(text: str, court: str | None = None) -> Disposition:
     """Code an opinion's disposition from its text.
 
@@ -463,7 +516,10 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
         ``closing_paragraph`` (the last paragraph with decretal language, 0.9),
         ``opening_statement`` (nothing at the end, "We affirm." at the start, 0.6),
         ``last_decretal_paragraph`` (the last paragraph of the majority opinion with decretal
-        language, 0.5), ``none`` (``unknown``, 0). Affirm-and-remand without a reversal codes
+        language, 0.5), ``motion_denied`` (nothing decretal but a motion denied at the end,
+        0.4), ``none`` (``unknown``, 0); ``+intermediate_court`` (at most 0.75) when the
+        disposition of a Court of Appeals decision stated before the end governs.
+        Affirm-and-remand without a reversal codes
         ``affirmed`` (at most 0.7; ``+clerical_remand`` when the remand only corrects the
         written judgment: "remand for correction of the judgment and sentence", "for entry
         of an amended judgment") unless the remand has the lower court redo part of its
@@ -515,10 +571,16 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
     if not hits:
         hits = _hits(text, 0, end)
         if not hits:
-            return Disposition("unknown", rule="none")
+            return _motion_only(text, end)
         last = max(h.paragraph for h in hits)
         hits = [h for h in hits if h.paragraph == last]
         rule, confidence = "last_decretal_paragraph", 0.5
+    if not any(h.intermediate for h in hits):
+        review = _intermediate_disposition(text, end, opening)
+        if review:
+            # "We affirm the Court of Appeals" earlier; the closing only orders the trial court.
+            hits, opening = review, []
+            rule, confidence = rule + "+intermediate_court", min(confidence, 0.75)
     outcome, verbs, remand_carries_on = _decide(hits)
     if remand_carries_on:
         tag = "+affirm_and_remand" if outcome == "affirmed" else "+dismiss_and_remand"
@@ -535,7 +597,12 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
             rule, confidence = rule + "+opening_partial", min(confidence, 0.75)
         elif outcome_class(announced) != outcome_class(outcome):
             rule, confidence = rule + "+opening_disagrees", round(confidence / 2, 3)
-    if outcome_class(outcome) == "disturbed" and not any(h.intermediate for h in hits):
+    ends_action = any(R.ENDS_ACTION.search(text, *h.sentence) for h in hits)
+    if (
+        outcome_class(outcome) == "disturbed"
+        and not ends_action
+        and not any(h.intermediate for h in hits)
+    ):
         # The court affirmed an issue in the body ("we affirm on this issue") and disturbs the
         # decision in its conclusion: the decision is disturbed only in part.
         used = {h.sentence for h in hits}

@@ -293,6 +293,13 @@ PARTIAL_SCOPE = _rx(
     r"^[^.;]{0,80}?\b(?:(?:portion|part|parts)\s+of|insofar\s+as|to\s+the\s+extent|only)\b"
     r"|^\s+only\b"
 )
+# The same limit stated as the subject of a participle ("The portion of the order awarding fees
+# is reversed", "That part of the judgment ... is vacated", "The judgment, in part, is reversed").
+PARTIAL_SUBJECT = _rx(
+    r"(?:^|[,;]\s*)\W*(?:(?:accordingly|therefore|thus|however|finally),?\s*)?"
+    r"(?:(?:the|that|this|those)\s+)?(?:portions?|parts?)\s+of\b[^;]*$"
+    r"|\bin\s+part\b[\s,]*(?:is|are)\s+(?:hereby\s+)?$"
+)
 # A bare disposition line: "Affirmed.", "Reversed and remanded.", "Appeal dismissed.",
 # "Judgment affirmed."
 SHORT_FORM = _rx(
@@ -302,8 +309,9 @@ SHORT_FORM = _rx(
 # Object naming an intermediate court reviewed by a supreme court ("we reverse the Court of
 # Appeals"): the disposition of that court's decision is the case's.
 INTERMEDIATE = _rx(
-    r"^\s*(?:the\s+)?(?:(?:decision|opinion|memorandum\s+opinion|judgment|holding|mandate)\s+"
-    r"of\s+the\s+)?Court\s+of\s+Appeals\b",
+    r"^\s*(?:the\s+)?(?:(?:decision|opinion|memorandum\s+opinion|judgment|holding|mandate|"
+    r"disposition|result|ruling|order)\s+(?:(?:reached|entered|announced)\s+)?(?:of|by|in)\s+"
+    r"the\s+)?Court\s+of\s+Appeals\b",
     0,
 )
 # The remand rule, with an affirmance and no reversal or vacatur:
@@ -380,6 +388,30 @@ AFFIRM_LIMITED_AFTER = _rx(
     r"in\s+other\s+respects|(?:all\s+)?other\s+(?:issues|respects|claims|counts)|"
     r"(?:the\s+)?(?:remaining|remainder)\b)"
 )
+# An application for leave to appeal, or for an interlocutory appeal, that is denied: the court
+# declines to hear the appeal, as when it quashes a writ; the appeal is ``dismissed``. ("The
+# petition for review is DENIED" decides an agency case on its merits and stays ``denied``.)
+DECLINED_REVIEW = _rx(
+    r"\b(?:applications?|petitions?|requests?|motions?)\s+for\s+(?:(?:leave|permission)\s+to\s+"
+    r"(?:file\s+an?\s+)?(?:interlocutory\s+)?appeal\b|(?:an?\s+)?(?:interlocutory\s+)?appeal\b|"
+    r"(?:interlocutory\s+)?review\s+of\s+(?:an?|the)\s+(?:[\w'-]+\s+){0,4}?(?:interlocutory\s+)?"
+    r"(?:order|ruling|decision)\b)"
+)
+# A conclusion that ends the whole action ("require that this action be dismissed", "remand with
+# instructions to dismiss the complaint"): nothing of the decision reviewed stands, so an issue
+# affirmed on the way in the body does not make the case ``mixed``.
+ENDS_ACTION = _rx(
+    r"\b(?:this|the)\s+(?:action|suit|lawsuit|complaint|cause\s+of\s+action)\s+"
+    r"(?:(?:must|shall|should|is\s+to)\s+)?be\s+dismissed\b"
+    r"|\b(?:instructions?|directions?)\s+to\s+dismiss\s+(?:the|this|[\w'-]+'s?)\s+"
+    r"(?:action|suit|lawsuit|complaint)\b"
+)
+# A motion denied, in an opinion with no other decretal language: an opinion that decides only
+# a motion (for rehearing, a stay, leave to file late) leaves the decision standing.
+MOTION_DENIED = _rx(
+    r"\bmotions?\b[^.;]{0,120}?\b(?:is|are)\s+(?:hereby\s+)?denied\b"
+    r"|\bwe\s+(?:(?:therefore|hereby|accordingly|thus)\s+)?deny\s+(?:[\w'-]+\s+){0,4}?motions?\b"
+)
 # "affirmed as modified": the participle "modified" coordinated by "as" with an affirmance.
 AS_MODIFIED = _rx(r"^\s*(?:[\w'-]+,?\s+){0,4}?as\s*$")
 SCOPE: tuple[Rule, ...] = (
@@ -389,6 +421,12 @@ SCOPE: tuple[Rule, ...] = (
         PARTIAL_SCOPE,
         "a reversal or vacatur of part of the decision ('only the award', 'insofar as'): "
         "the rest stands",
+    ),
+    Rule(
+        "partial_subject",
+        PARTIAL_SUBJECT,
+        "the same, as the subject of a participle ('The portion of the order awarding fees is "
+        "reversed'): the rest stands",
     ),
     Rule(
         "affirm_limited_before",
@@ -401,6 +439,24 @@ SCOPE: tuple[Rule, ...] = (
         "an affirmance limited in scope ('affirm on all issues except ...'): mixed",
     ),
     Rule("as_modified", AS_MODIFIED, "'affirmed as modified': mixed"),
+    Rule(
+        "declined_review",
+        DECLINED_REVIEW,
+        "an application for leave to appeal, or for an interlocutory appeal, denied: the court "
+        "declines to hear the appeal: dismissed",
+    ),
+    Rule(
+        "ends_action",
+        ENDS_ACTION,
+        "a conclusion that has the whole action dismissed: an issue affirmed in the body does "
+        "not make it mixed",
+    ),
+    Rule(
+        "motion_denied",
+        MOTION_DENIED,
+        "with nothing else decretal in the opinion, a motion denied in its closing part: denied "
+        "(an opinion on a motion alone)",
+    ),
     Rule(
         "remand_redo",
         REMAND_REDO,

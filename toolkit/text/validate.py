@@ -20,7 +20,14 @@ from toolkit.text.coder import outcome_class
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CLASSES", "NM_LABELS", "CodingValidation", "is_held_out", "validate_coding"]
+__all__ = [
+    "CLASSES",
+    "NM_LABELS",
+    "CodingValidation",
+    "is_held_out",
+    "is_sealed",
+    "validate_coding",
+]
 
 CLASSES: tuple[str, ...] = ("upheld", "disturbed", "mixed", "dismissed")
 """The four classes the coder is validated on."""
@@ -46,6 +53,24 @@ def is_held_out(case_id: str) -> bool:
     (False, False)
     """
     return int(hashlib.sha256(str(case_id).encode()).hexdigest()[:8], 16) % 3 == 0
+
+
+def is_sealed(case_id: str) -> bool:
+    """True for the half of the part set aside that stays unread (27 of its 51 opinions).
+
+    The part set aside (:func:`is_held_out`) was measured seven times, as totals only, while
+    the rules were written on the rest. The other half of it (24 opinions) was then opened: its
+    disagreements were read to learn what kinds of wording the rules missed. The opinions for
+    which this is True were never read, and measure the rules written after that.
+
+    Examples
+    --------
+    >>> is_sealed("106478")  # not set aside at all
+    False
+    """
+    if not is_held_out(case_id):
+        return False
+    return int(hashlib.sha256(f"sealed:{case_id}".encode()).hexdigest()[:8], 16) % 2 == 0
 
 
 @dataclass(frozen=True)
