@@ -79,6 +79,9 @@ _AFFIRM = re.compile(r"affirm", re.IGNORECASE)
 _SIGNATURE = next(rule for rule in R.SECTIONS if rule.name == "so_ordered")
 _PETITION = re.compile(r"petition|writ|application", re.IGNORECASE)
 _INTERMEDIATE_COURT = re.compile(r"Court\s+of\s+Appeals")
+# A disposition verb shortly before "Court of Appeals" ("we affirm the result reached by the
+# Court of Appeals"): most opinions name that court only in passing, and are not searched.
+_VERB_BEFORE_COURT = re.compile(r"(?:affirm|revers|vacat|set\s+aside|quash)\w*\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -473,6 +476,11 @@ def _intermediate_disposition(text: str, end: int, opening: list[_Hit]) -> list[
     from_opening = [h for h in opening if h.intermediate]
     if from_opening:
         return from_opening
+    if not any(
+        _VERB_BEFORE_COURT.search(text, max(0, m.start() - 60), m.start())
+        for m in _INTERMEDIATE_COURT.finditer(text, 0, end)
+    ):
+        return []
     found = [h for h in _hits(text, 0, end, only=_INTERMEDIATE_COURT) if h.intermediate]
     if not found:
         return []
