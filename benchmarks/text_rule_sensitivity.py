@@ -120,7 +120,8 @@ def rule_cases() -> list[tuple[str, Any, str, int | None]]:
         "WE_CHAIN", "WE_AND", "COPULA", "COORDINATED", "PARTIAL", "PARTIAL_SCOPE", "SHORT_FORM",
         "INTERMEDIATE", "PARTIAL_SUBJECT", "REMAND_REDO", "REMAND_APPEAL_FEES", "REMAND_CLERICAL",
         "AFFIRM_LIMITED_BEFORE", "AFFIRM_LIMITED_AFTER", "AS_MODIFIED", "DECLINED_REVIEW",
-        "ENDS_ACTION", "MOTION_DENIED", "HISTORY", "CITATION_HINT", "GENERIC_AUX",
+        "ENDS_ACTION", "RETRIAL_PERMITTED", "MOTION_DENIED", "HISTORY", "CITATION_HINT",
+        "GENERIC_AUX",
     ):  # fmt: skip
         cases.append((f"pattern:{name}", rules, name, None))
     for name, label in (

@@ -279,6 +279,30 @@ def test_an_issue_affirmed_does_not_make_mixed_a_conclusion_that_ends_the_action
     assert d.outcome == "mixed" and d.rule.endswith("+issue_affirmed")
 
 
+def test_a_new_trial_with_the_evidence_held_sufficient_is_mixed():
+    # the defendant asked to be discharged and lost that claim: disturbed only in part
+    held = FILLER + (
+        "{20} Because the evidence was sufficient under the instruction given, we hold that "
+        "retrial is permissible. {21} CONCLUSION {22} We reverse Defendant's conviction and "
+        "remand for a new trial. {23} IT IS SO ORDERED."
+    )
+    d = code_disposition(held)
+    assert d.outcome == "mixed" and d.rule.endswith("+retrial_permitted")
+    assert any("retrial is permissible" in e.text for e in d.evidence)
+    assert all(held[e.start : e.end].strip() == e.text for e in d.evidence)
+    jeopardy = held.replace("we hold that retrial is permissible", "double jeopardy does not "
+                            "bar retrial")  # fmt: skip
+    assert code_disposition(jeopardy).outcome == "mixed"
+    # a rule quoted with its condition, or a reversal with no retrial, is not that holding
+    quoted = held.replace(
+        "we hold that retrial is permissible",
+        'the rule is that "a new trial is not barred if the evidence was sufficient"',
+    )
+    assert code_disposition(quoted).outcome == "reversed_remanded"
+    discharged = FILLER + "{22} We reverse Defendant's conviction. {23} IT IS SO ORDERED."
+    assert code_disposition(discharged).outcome == "reversed"
+
+
 @pytest.mark.parametrize(
     ("text", "outcome"),
     [

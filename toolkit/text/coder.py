@@ -32,7 +32,9 @@ The coder reads the end of the majority opinion first, as a research assistant d
    declines to hear it).
 6. A conclusion that disturbs the decision while the body affirmed an issue ("we affirm on
    this issue") codes ``mixed``: the decision is disturbed only in part, unless the
-   conclusion has the whole action dismissed.
+   conclusion has the whole action dismissed; so does a new trial ordered with the evidence
+   held sufficient for it ("we hold that retrial is permissible": the claim to be discharged
+   failed).
 7. A partial disposition announced at the start ("We affirm in part and reverse in part")
    makes an all-or-nothing conclusion ``mixed``: conclusions often restate only what the remand
    requires.
@@ -77,6 +79,7 @@ _CITATION_TAIL = re.compile(
 )
 _AFFIRM = re.compile(r"affirm", re.IGNORECASE)
 _SIGNATURE = next(rule for rule in R.SECTIONS if rule.name == "so_ordered")
+_RETRIAL = re.compile(r"retri|new\s+trial")  # every retrial holding holds one of these
 _PETITION = re.compile(r"petition|writ|application", re.IGNORECASE)
 _INTERMEDIATE_COURT = re.compile(r"Court\s+of\s+Appeals")
 # A disposition verb shortly before "Court of Appeals" ("we affirm the result reached by the
@@ -110,7 +113,8 @@ class Disposition:
         Which rule decided: ``conclusion``, ``closing_paragraph``, ``opening_statement``,
         ``last_decretal_paragraph``, ``motion_denied`` or ``none``; ``+intermediate_court``,
         ``+affirm_and_remand`` (``+clerical_remand``), ``+dismiss_and_remand``,
-        ``+opening_partial``, ``+opening_disagrees`` or ``+issue_affirmed`` when those applied.
+        ``+opening_partial``, ``+opening_disagrees``, ``+issue_affirmed`` or
+        ``+retrial_permitted`` when those applied.
     verbs
         The disposition verbs counted, as claim outcomes (e.g. ``('reversed', 'remanded')``).
     """
@@ -623,4 +627,15 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
             outcome, hits = "mixed", hits + upheld[-1:]
             verbs = tuple(dict.fromkeys(verbs + ("affirmed",)))
             rule, confidence = rule + "+issue_affirmed", min(confidence, 0.75)
-    return Disposition(outcome, _evidence(text, hits), confidence, rule, verbs)
+    evidence = _evidence(text, hits)
+    if outcome_class(outcome) == "disturbed" and not ends_action:
+        # A new trial ordered, with the evidence held sufficient for it: the claim to be
+        # discharged failed, and the decision is disturbed only in part.
+        retrial = _find(R.Rule("retrial", R.RETRIAL_PERMITTED, "", _RETRIAL), text, 0, end)
+        if retrial is not None:
+            a, b = _whole_sentences(text, retrial.start(), retrial.end(), end)
+            evidence = tuple(sorted(evidence + (Evidence(text[a:b].strip(), a, b),),
+                                    key=lambda e: e.start))  # fmt: skip
+            outcome, rule = "mixed", rule + "+retrial_permitted"
+            confidence = min(confidence, 0.75)
+    return Disposition(outcome, evidence, confidence, rule, verbs)

@@ -406,6 +406,17 @@ ENDS_ACTION = _rx(
     r"|\b(?:instructions?|directions?)\s+to\s+dismiss\s+(?:the|this|[\w'-]+'s?)\s+"
     r"(?:action|suit|lawsuit|complaint)\b"
 )
+# A reversal for a new trial in which the court holds that the evidence suffices for a retrial
+# ("we hold that retrial is permissible", "double jeopardy does not bar retrial", "Defendant
+# may be retried"): the defendant's claim to be discharged failed, so the decision is disturbed
+# only in part; the New Mexico hand codes call these Complex. A condition after it ("retrial
+# is not barred if the evidence was sufficient", a rule quoted from a precedent) does not count.
+RETRIAL_PERMITTED = _rx(
+    r"\b(?:retrial|a\s+new\s+trial)\s+(?:is|would\s+be)\s+(?:therefore\s+|thus\s+)?"
+    r"(?:permissible|permitted|not\s+barred)\b(?![^.;]{0,60}\b(?:if|unless|when|where)\b)"
+    r"|\b(?:does|will)\s+not\s+bar\s+(?:a\s+)?retrial\b(?![^.;]{0,60}\b(?:if|unless|when|where)\b)"
+    r"|\bmay\s+be\s+retried\b(?![^.;]{0,60}\b(?:if|unless|when|where)\b)"
+)
 # A motion denied, in an opinion with no other decretal language: an opinion that decides only
 # a motion (for rehearing, a stay, leave to file late) leaves the decision standing.
 MOTION_DENIED = _rx(
@@ -450,6 +461,12 @@ SCOPE: tuple[Rule, ...] = (
         ENDS_ACTION,
         "a conclusion that has the whole action dismissed: an issue affirmed in the body does "
         "not make it mixed",
+    ),
+    Rule(
+        "retrial_permitted",
+        RETRIAL_PERMITTED,
+        "a reversal for a new trial that holds the evidence sufficient for a retrial: the "
+        "claim to be discharged failed: mixed",
     ),
     Rule(
         "motion_denied",
