@@ -299,6 +299,13 @@ def test_a_new_trial_with_the_evidence_held_sufficient_is_mixed():
         'the rule is that "a new trial is not barred if the evidence was sufficient"',
     )
     assert code_disposition(quoted).outcome == "reversed_remanded"
+    far = held.replace(
+        "we hold that retrial is permissible",
+        "retrial is therefore not barred by the double jeopardy clause if the State elects it",
+    )
+    assert code_disposition(far).outcome == "reversed_remanded"
+    longer = held.replace("retrial is permissible", "retrial is therefore permissible")
+    assert code_disposition(longer).outcome == "mixed"
     discharged = FILLER + "{22} We reverse Defendant's conviction. {23} IT IS SO ORDERED."
     assert code_disposition(discharged).outcome == "reversed"
 

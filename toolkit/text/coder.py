@@ -492,6 +492,19 @@ def _intermediate_disposition(text: str, end: int, opening: list[_Hit]) -> list[
     return [h for h in found if h.paragraph == last]
 
 
+def _retrial_holding(text: str, end: int) -> re.Match[str] | None:
+    """The first holding of the majority opinion that a retrial is permitted, if any.
+
+    The pattern is tried near each "retri" or "new trial", on a window wide enough for the
+    condition it must not be followed by ("... is not barred if the evidence was sufficient").
+    """
+    for a in _RETRIAL.finditer(text, 0, end):
+        m = R.RETRIAL_PERMITTED.search(text, max(0, a.start() - 40), min(end, a.end() + 120))
+        if m is not None:
+            return m
+    return None
+
+
 def _motion_only(text: str, end: int) -> Disposition:
     """An opinion with no decretal language that denies a motion in its closing part.
 
@@ -631,7 +644,7 @@ def code_disposition(text: str, court: str | None = None) -> Disposition:
     if outcome_class(outcome) == "disturbed" and not ends_action:
         # A new trial ordered, with the evidence held sufficient for it: the claim to be
         # discharged failed, and the decision is disturbed only in part.
-        retrial = _find(R.Rule("retrial", R.RETRIAL_PERMITTED, "", _RETRIAL), text, 0, end)
+        retrial = _retrial_holding(text, end)
         if retrial is not None:
             a, b = _whole_sentences(text, retrial.start(), retrial.end(), end)
             evidence = tuple(sorted(evidence + (Evidence(text[a:b].strip(), a, b),),
