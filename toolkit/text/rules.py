@@ -4,7 +4,7 @@ Every rule is a row of a table: a name, a regular expression and what a match me
 (:mod:`toolkit.text.coder`) only walks these tables; changing what the coder recognises means
 editing a row here, and :func:`rules_table` prints them all.
 
-Three kinds of rows:
+Four kinds of rows:
 
 - :data:`VERBS`: a disposition verb and the claim outcome it stands for. ``affirm`` means the
   decision reviewed stands (``affirmed``); ``reverse``, ``vacate`` and ``remand`` disturb it;
@@ -27,7 +27,10 @@ Three kinds of rows:
   ("reversed in part", "In all other respects, we affirm", "affirmed as modified", and the
   remand table: a remand that carries an affirmance out, or only corrects the written judgment,
   leaves it ``affirmed``, as does one that fixes the fees or costs of the appeal itself; one
-  that has part of the case decided again makes it ``mixed``).
+  that has part of the case decided again makes it ``mixed``), and what a disposition amounts
+  to in context (leave to appeal denied is a dismissal; a new trial with the evidence held
+  sufficient for it is ``mixed``; a conclusion that ends the action is not made ``mixed`` by
+  an issue affirmed on the way; a motion denied in an opinion on a motion alone).
 - :data:`BLOCKERS`: contexts in which a disposition verb is not the court's disposition (a
   dissent's "I would reverse", an argument "Defendant asks us to reverse", a condition, an
   instruction "remand with instructions to dismiss", a sentence that opens with a condition, a
@@ -514,7 +517,7 @@ def rules_table() -> list[dict[str, str]]:
     """Every rule as a row: table, name, pattern, meaning, subject (for a participle).
 
     Tables: ``verbs``, ``sections``, ``blockers`` and ``scope`` (how far a verb reaches: the
-    line between a single outcome and ``mixed``).
+    line between a single outcome and ``mixed``, and what a disposition amounts to in context).
 
     Examples
     --------
