@@ -319,8 +319,14 @@ def test_a_new_trial_with_the_evidence_held_sufficient_is_mixed():
          "dismissed"),
         ("The application for review of the district court's order granting class "
          "certification is DENIED.", "dismissed"),
+        ("The motion for leave to appeal is denied.", "dismissed"),
+        ("We deny the request for an interlocutory appeal.", "dismissed"),
+        # an agency case's petition for review is decided on its merits
         ("The petition for review is DENIED.", "denied"),
+        ("The petition for review of the BIA's decision is DENIED.", "denied"),
+        ("We DENY the petition for review of the Board's order.", "denied"),
         ("The petition for writ of certiorari is denied.", "denied"),
+        ("The petition for rehearing is denied.", "denied"),
     ],
 )  # fmt: skip
 def test_leave_to_appeal_denied_is_a_dismissal(text, outcome):

@@ -80,7 +80,10 @@ _CITATION_TAIL = re.compile(
 _AFFIRM = re.compile(r"affirm", re.IGNORECASE)
 _SIGNATURE = next(rule for rule in R.SECTIONS if rule.name == "so_ordered")
 _RETRIAL = re.compile(r"retri|new\s+trial")  # every retrial holding holds one of these
-_PETITION = re.compile(r"petition|writ|application", re.IGNORECASE)
+_PETITION = re.compile(
+    r"petition|writ|application|(?:leave|permission)\s+to\s+appeal|interlocutory\s+appeal",
+    re.IGNORECASE,
+)
 _INTERMEDIATE_COURT = re.compile(r"Court\s+of\s+Appeals")
 # A disposition verb shortly before "Court of Appeals" ("we affirm the result reached by the
 # Court of Appeals"): most opinions name that court only in passing, and are not searched.

@@ -128,7 +128,8 @@ VERBS: tuple[Rule, ...] = (
     Rule(
         "deny",
         _rx(r"\b(?P<verb>den(?:y|ied))\b(?=(?:\s+(?!and\b|but\b|or\b)[\w'-]+){0,4}?"
-            r"\s+(?:petitions?|writ|application)\b|\s*[.;,]|\s*$|\s+in\s+part)"),
+            r"\s+(?:petitions?|writ|application|(?:requests?|motions?)\s+for\s+(?:leave|"
+            r"permission|(?:an?\s+)?interlocutory))\b|\s*[.;,]|\s*$|\s+in\s+part)"),
         "denied",
     ),
     Rule(
@@ -393,12 +394,12 @@ AFFIRM_LIMITED_AFTER = _rx(
 )
 # An application for leave to appeal, or for an interlocutory appeal, that is denied: the court
 # declines to hear the appeal, as when it quashes a writ; the appeal is ``dismissed``. ("The
-# petition for review is DENIED" decides an agency case on its merits and stays ``denied``.)
+# petition for review is DENIED" decides an agency case on its merits and stays ``denied``; New
+# Mexico's "application for review" of an interlocutory order is the application to appeal.)
 DECLINED_REVIEW = _rx(
     r"\b(?:applications?|petitions?|requests?|motions?)\s+for\s+(?:(?:leave|permission)\s+to\s+"
     r"(?:file\s+an?\s+)?(?:interlocutory\s+)?appeal\b|(?:an?\s+)?(?:interlocutory\s+)?appeal\b|"
-    r"(?:interlocutory\s+)?review\s+of\s+(?:an?|the)\s+(?:[\w'-]+\s+){0,4}?(?:interlocutory\s+)?"
-    r"(?:order|ruling|decision)\b)"
+    r"(?:an?\s+)?interlocutory\s+review\b)|\bapplications?\s+for\s+review\b"
 )
 # A conclusion that ends the whole action ("require that this action be dismissed", "remand with
 # instructions to dismiss the complaint"): nothing of the decision reviewed stands, so an issue
