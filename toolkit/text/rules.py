@@ -222,15 +222,15 @@ BLOCKERS: tuple[Rule, ...] = (
     Rule(
         "negated_claim",
         _rx(
-            r"\b(?:not|cannot|never|nothing|no|unpersuaded|reject(?:s|ed|ing)?|"
-            r"disagree(?:s|d)?)\b(?:(?!,\s*we\b)[^.;]){0,80}?\b(?:that|whether)\b"
-            r"(?:(?!\bwe\b)[^.;])*$"
-            r"|\bwhether\b(?:(?!\bwe\b)[^.;])*$"
+            r"\b(?:not|cannot|never|nothing|no(?!\s+(?:doubt|question)\b)|unpersuaded|"
+            r"reject(?:s|ed|ing)?|disagree(?:s|d)?)\b(?:(?!,\s*we\b)[^.;]){0,80}?"
+            r"\b(?:that|whether)\b(?:(?!\bwe\b|\band\b|,)[^.;])*$"
+            r"|\bwhether\b(?:(?!\bwe\b|\band\b|,)[^.;])*$"
         ),
         "a verb inside a clause the court denies or leaves open ('We are not persuaded that "
         "the conviction must be reversed', 'We reject the claim that it must be vacated', "
-        "'whether the order must be vacated'): not decretal, unless the court speaks in it "
-        "('... that the evidence was sufficient, so we reverse')",
+        "'whether the order must be vacated'): not decretal; the clause ends at a comma or "
+        "an 'and' ('We find no evidence that the jury was misled, and therefore affirm')",
     ),
     Rule(
         "argument",
@@ -300,8 +300,8 @@ PARTIAL_SCOPE = _rx(
 # The same limit stated as the subject of a participle ("The portion of the order awarding fees
 # is reversed", "That part of the judgment ... is vacated", "The judgment, in part, is reversed").
 PARTIAL_SUBJECT = _rx(
-    r"(?:^|[,;]\s*)\W*(?:(?:accordingly|therefore|thus|however|finally),?\s*)?"
-    r"(?:(?:the|that|this|those)\s+)?(?:portions?|parts?)\s+of\b[^;]*$"
+    r"(?:^|;\s*|\band\s+)\W*(?:(?:accordingly|therefore|thus|however|finally),?\s*)?"
+    r"(?:(?:the|that|this|those)\s+)?(?:portions?|parts?)\s+of\b(?!\s+(?:which|whom)\b)[^;]*$"
     r"|\bin\s+part\b[\s,]*(?:is|are)\s+(?:hereby\s+)?$"
 )
 # A bare disposition line: "Affirmed.", "Reversed and remanded.", "Appeal dismissed.",
