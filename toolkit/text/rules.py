@@ -256,7 +256,7 @@ BLOCKERS: tuple[Rule, ...] = (
 # A standard of review, not a disposition: "a decision will be reversed only if ...", "we will
 # uphold a dismissal if ...". The auxiliary before the verb and the condition after it together.
 GENERIC_AUX = _rx(
-    r"\b(?:will|shall|can|must)\s+(?:(?:only|not|generally|ordinarily|normally|usually)\s+)?"
+    r"\b(?:will|shall|can|must|should)\s+(?:(?:only|not|generally|ordinarily|normally|usually)\s+)?"
     r"(?:be\s+)?$"
 )
 CONDITION_AFTER = _rx(
@@ -269,7 +269,8 @@ WE_CHAIN = _rx(
     r"respectfully|consequently|hence|so|then|instead|otherwise|summarily|nonetheless|"
     r"nevertheless|,|"
     r"(?:are|were)\s+(?:(?:therefore|thus|accordingly)\s+)?"
-    r"(?:compelled|constrained|obliged|bound|required)\s+to|"
+    r"(?:compelled|constrained|obliged|bound)\s+to|"
+    r"are\s+(?:(?:therefore|thus|accordingly)\s+)?required\s+to|"
     r"have\s+no\s+(?:choice|alternative|option)\s+but\s+to)\s*)*$"
 )
 # A participle is decretal after a copula ("is AFFIRMED", "are reversed", "stands affirmed").
@@ -365,7 +366,8 @@ REMAND_REDO = _rx(
 # reviewed decided again; with an affirmance it leaves it ``affirmed``.
 REMAND_APPEAL_FEES = _rx(
     r"\b(?:fees?|costs?)\s+(?:(?:incurred|awarded|requested)\s+)?(?:on|in|for)\s+"
-    r"(?:(?:this|the)\s+)?appeal\b|\bappellate\s+(?:(?:attorney(?:'s|s')?|counsel)\s+)?"
+    r"(?:(?:this|the)\s+)?appeal\b(?!\s+(?:of|from|in)\b)|"
+    r"\bappellate\s+(?:(?:attorney(?:'s|s')?|counsel)\s+)?"
     r"(?:fees?|costs?)\b"
 )
 # A remand that only corrects the written judgment ("for correction of the judgment and
