@@ -446,8 +446,9 @@ def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
 
     "We affirm ... and remand for further proceedings" is ``affirmed`` and "we dismiss the
     appeal and remand to the district court" is ``dismissed``: the remand sends the case back
-    to go on, it disturbs nothing (unless it has part of the case decided again, or the
-    affirmance is limited in scope: then ``mixed``).
+    to go on, it disturbs nothing (unless it has part of an affirmed case decided again, or
+    the affirmance or dismissal is limited in scope: then ``mixed``). A dismissal with a remand
+    "to vacate the judgment as moot" stays ``dismissed``: the appeal decided nothing.
     """
     if any(h.intermediate for h in hits):
         hits = [h for h in hits if h.intermediate]
@@ -457,7 +458,10 @@ def _decide(hits: list[_Hit]) -> tuple[str, tuple[str, ...], bool]:
         # "reversed in part", "we reverse only the award of fees": the rest stands.
         kinds.add("affirmed")
     for stands in ("affirmed", "dismissed"):
-        if kinds == {stands, "remanded"} and not any(h.partial or h.redo for h in hits):
+        # With a dismissal nothing was decided on appeal, so what the remand asks for (even
+        # "to vacate the judgment as moot") does not make the case mixed.
+        redo = stands == "affirmed" and any(h.redo for h in hits)
+        if kinds == {stands, "remanded"} and not redo and not any(h.partial for h in hits):
             return stands, verbs, True
     if kinds == {"affirmed"} and any(h.partial for h in hits):
         # "We affirm in part", "In all other respects, we affirm", "We affirm the remaining

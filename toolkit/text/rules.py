@@ -12,8 +12,9 @@ Four kinds of rows:
   ``uphold`` is ``affirm``; ``set aside`` and ``annul`` (an agency's order) are ``vacate``;
   ``quash`` (a writ of certiorari, often "as improvidently granted") ends the review without
   a decision on the merits and is ``dismissed``, as is a motion to dismiss the appeal that is
-  granted; ``modify`` (a judgment, a sentence, an award: not a precedent, "Matthews is hereby
-  modified") changes part of the decision and is ``mixed``. A verb with a ``subject`` counts as
+  granted; ``modify`` (or ``reform``, as some courts say; a judgment, a sentence, an award:
+  not a precedent, "Matthews is hereby modified") changes part of the decision and is
+  ``mixed``. A verb with a ``subject`` counts as
   a participle only after that subject ("the appeal is dismissed", not "the charge is
   dismissed", which is the remedy of a reversal); a dismissal's subject may also be the "it"
   that opens a sentence ("We lack jurisdiction. Therefore, it is dismissed.").
@@ -84,7 +85,7 @@ VERBS: tuple[Rule, ...] = (
     Rule(
         "modify",
         _rx(
-            r"\b(?P<verb>modif(?:y|ied))\b(?=(?:\s+[\w'-]+){0,3}?\s*"
+            r"\b(?P<verb>modif(?:y|ied)|reform(?:ed)?)\b(?=(?:\s+[\w'-]+){0,3}?\s*"
             r"(?:judgments?|sentences?|orders?|awards?|decrees?)\b|\s*[.;,]|"
             r"\s+(?:by|in)\s+(?:this|our|the)\s+(?:opinion|court|manner))"
         ),
@@ -504,7 +505,8 @@ constants above, so leaving a constant out changes the coder)."""
 
 # Cheap pre-filter: a window without any of these has no decretal language.
 ANY_VERB = _rx(
-    r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside|annul|modif|uph[oe]ld|quash"
+    r"affirm|revers|vacat|remand|dismiss|denied|deny|grant|set\s+aside|annul|modif|reform|"
+    r"uph[oe]ld|quash"
 )
 # Signs of a citation where masking is worth running.
 CITATION_HINT = _rx(r"\b\d{1,4}\s+(?:[A-Z][\w.]*\s?){1,4}\s+\d{1,5}\b|\b(?:aff'd|rev'd|vac'd)")
