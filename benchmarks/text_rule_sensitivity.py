@@ -118,7 +118,8 @@ def rule_cases() -> list[tuple[str, Any, str, int | None]]:
             cases.append((f"{table.lower()}:{rule.name}", rules, table, i))
     for name in (
         "WE_CHAIN", "WE_AND", "COPULA", "COORDINATED", "PARTIAL", "PARTIAL_SCOPE", "SHORT_FORM",
-        "INTERMEDIATE", "PARTIAL_SUBJECT", "REMAND_REDO", "REMAND_APPEAL_FEES", "REMAND_CLERICAL",
+        "INTERMEDIATE", "AFFIRMED_PRINCIPLE", "PARTIAL_SUBJECT", "REMAND_REDO",
+        "REMAND_APPEAL_FEES", "REMAND_CLERICAL",
         "AFFIRM_LIMITED_BEFORE", "AFFIRM_LIMITED_AFTER", "AS_MODIFIED", "DECLINED_REVIEW",
         "ENDS_ACTION", "RETRIAL_PERMITTED", "MOTION_DENIED", "HISTORY", "CITATION_HINT",
         "GENERIC_AUX",

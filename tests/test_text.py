@@ -266,6 +266,21 @@ def test_supreme_court_states_its_disposition_of_the_court_of_appeals_before_the
     assert code_disposition(plain).outcome == "reversed_remanded"
 
 
+def test_a_principle_affirmed_in_the_body_is_no_issue_affirmed():
+    for principle in (
+        "We affirm our holding in Smith that a warrant is required.",
+        "We affirm the rule announced in Doe.",
+        "We affirm the principle that the State bears the burden.",
+    ):
+        text = "{1} Defendant appeals. " + FILLER + "{10} " + principle + " " + FILLER
+        assert code_disposition(text + "{30} We reverse. {31} IT IS SO ORDERED.").outcome == (
+            "reversed"
+        )
+    ruling = "{10} We affirm the district court's ruling on the motion in limine. "
+    text = "{1} Defendant appeals. " + FILLER + ruling + FILLER + "{30} We reverse."
+    assert code_disposition(text).outcome == "mixed"
+
+
 def test_an_issue_affirmed_does_not_make_mixed_a_conclusion_that_ends_the_action():
     body = FILLER + (
         "{10} We affirm the district court's conclusion that Plaintiffs lack standing based on "

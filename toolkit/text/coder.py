@@ -337,6 +337,8 @@ def _verbs_in(sentence: str) -> list[tuple[str, bool, bool, bool, bool]]:
         after = sentence[end:]
         if ok and rule.name in ("vacate", "set_aside") and _OWN_DECISION.match(after):
             ok = False
+        if ok and rule.meaning == "affirmed" and R.AFFIRMED_PRINCIPLE.match(after):
+            ok = False  # "we affirm our holding in Smith": a principle, not a decision
         if ok and R.GENERIC_AUX.search(prefix) and R.CONDITION_AFTER.match(after):
             ok = False  # a standard of review: "will be reversed only if ..."
         if not ok:

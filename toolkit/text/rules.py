@@ -306,6 +306,16 @@ PARTIAL_SUBJECT = _rx(
     r"(?:(?:the|that|this|those)\s+)?(?:portions?|parts?)\s+of\b(?!\s+(?:which|whom)\b)[^;]*$"
     r"|\bin\s+part\b[\s,]*(?:is|are)\s+(?:hereby\s+)?$"
 )
+# An affirmance whose object is a legal principle or a precedent, not a decision under review
+# ("We affirm our holding in Smith that ...", "we affirm the rule announced in Doe"): not
+# decretal.
+AFFIRMED_PRINCIPLE = _rx(
+    r"^\s*(?:(?:today|again|once\s+again)\s+)?(?:our|the|this|that)\s+"
+    r"(?:(?:prior|earlier|long-?standing|well-?settled|settled|general|established|same)\s+)?"
+    r"(?:holdings?|principles?|rules?|propositions?|doctrines?|precedents?|reasoning|"
+    r"standards?|tests?)\b"
+    r"|^\s*our\s+(?:decision|opinion)\s+in\b"
+)
 # A bare disposition line: "Affirmed.", "Reversed and remanded.", "Appeal dismissed.",
 # "Judgment affirmed."
 SHORT_FORM = _rx(
