@@ -1032,6 +1032,7 @@ def judge_effects(
     z = stats.norm.ppf(0.5 + level / 2)
 
     notes: list[str] = []
+    model_notes: list[str] = []  # the mixed model's, said last (a merge below drops attrs)
     if method == "beta_binomial":
         est = np.empty(len(agg))
         low = np.empty(len(agg))
@@ -1072,7 +1073,7 @@ def judge_effects(
             )
     elif method == "mixed":
         agg = _mixed(data, r, agg, adjust_for, z)
-        model_notes = list(agg.attrs.get("notes", []))  # a merge below would drop attrs
+        model_notes = list(agg.attrs.get("notes", []))
     else:
         raise ToolkitError(f"unknown method {method!r}; expected 'beta_binomial' or 'mixed'")
     agg["small_n"] = agg["n"] < min_n
@@ -1089,7 +1090,7 @@ def judge_effects(
     if anonymize:
         agg["judge_id"] = agg["judge_id"].map(lambda j: pseudonym(j, salt))
     out = agg.sort_values("estimate", kind="stable").reset_index(drop=True)
-    out.attrs["notes"] = notes + (model_notes if method == "mixed" else [])
+    out.attrs["notes"] = notes + model_notes
     out.attrs["within"] = within
     out.attrs["level"] = level  # the prose says the level used
     return out
@@ -1221,9 +1222,13 @@ def _laplace_glmm(
     var = w @ (variances + thetas**2) - mean**2
     sigmas = np.exp(grid)
     loglik = np.array([f[1] for f in fits])
-    lr = 2 * (loglik.max() - loglik[0]) if len(grid) > 1 else np.nan
+    if len(grid) == 1:
+        variation_p = np.nan  # sigma fixed: nothing to test
+    else:
+        lr = 2 * (loglik.max() - loglik[0])
+        variation_p = float(0.5 * chi2.sf(lr, 1)) if lr > 0 else 1.0
     return {
-        "variation_p_value": float(0.5 * chi2.sf(lr, 1)) if lr > 0 else float(lr == lr),
+        "variation_p_value": variation_p,
         "beta": mean[:k],
         "u": mean[k:],
         "u_sd": np.sqrt(np.maximum(var[k:], 0.0)),

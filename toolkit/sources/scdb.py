@@ -339,11 +339,12 @@ def _build(release: str, files: dict[str, Path]) -> CaseData:
             f"case table derived from the justice-centered file: one row per caseId "
             f"({len(raw_cases):,} cases)"
         )
+    file = str(case_file or justice_file)
     cases = conform(
         # the index still counts the file's rows, so an error names the user's row
-        _case_columns(raw_cases, id_column, str(case_file or justice_file)).reset_index(drop=True),
+        _case_columns(raw_cases, id_column, file).reset_index(drop=True),
         "cases",
-        file=str(case_file or justice_file),
+        file=file,
     )
     votes = judges = None
     not_participating: dict[str, int] = {}
